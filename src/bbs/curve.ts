@@ -1,0 +1,185 @@
+/**
+ * BLS12-381 as the drafts use it: G1 and G2 points, scalars mod r, point (de)serialization with
+ * the mandatory subgroup checks, and the pairing-product check.
+ *
+ * Everything that touches @noble/curves goes through this file, so that (a) every point that
+ * arrives as bytes is validated in one place and (b) the performance tricks (precomputed
+ * Miller-loop lines for fixed G2 points, multi-scalar multiplication) live in one place too.
+ */
+import { bls12_381 } from '@noble/curves/bls12-381.js';
+import { pippenger } from '@noble/curves/abstract/curve.js';
+import type { WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
+import { BbsError } from './errors.js';
+import { bytesToHex, os2ip } from './bytes.js';
+
+type Fp2 = ReturnType<typeof bls12_381.fields.Fp2.create>;
+export type G1Point = WeierstrassPoint<bigint>;
+export type G2Point = WeierstrassPoint<Fp2>;
+
+export const G1 = bls12_381.G1.Point;
+export const G2 = bls12_381.G2.Point;
+const Fr = bls12_381.fields.Fr;
+const Fp12 = bls12_381.fields.Fp12;
+
+/** r, the prime order of G1 and G2. */
+export const r: bigint = Fr.ORDER;
+export const OCTET_SCALAR_LENGTH = 32;
+export const OCTET_POINT_LENGTH = 48;
+export const OCTET_G2_POINT_LENGTH = 96;
+
+export const mod = (a: bigint): bigint => Fr.create(a);
+export const add = (a: bigint, b: bigint): bigint => Fr.add(a, b);
+export const sub = (a: bigint, b: bigint): bigint => Fr.sub(a, b);
+export const mul = (a: bigint, b: bigint): bigint => Fr.mul(a, b);
+export const neg = (a: bigint): bigint => Fr.neg(a);
+/** Inverse mod r; callers must rule out 0 first (it has none). */
+export const inv = (a: bigint): bigint => Fr.inv(a);
+
+/** Constant-time scalar multiplication, for secret scalars. Zero gives the identity. */
+export function multiply(point: G1Point, scalar: bigint): G1Point {
+  return scalar === 0n ? G1.ZERO : point.multiply(scalar);
+}
+
+/**
+ * Sum of points[i] * scalars[i] for secret scalars: one constant-time multiplication each.
+ * Fixed points (generators) carry precomputed tables, so each multiplication is cheap.
+ */
+export function sumOfProducts(points: readonly G1Point[], scalars: readonly bigint[]): G1Point {
+  let acc = G1.ZERO;
+  for (let i = 0; i < points.length; i++) acc = acc.add(multiply(points[i]!, scalars[i]!));
+  return acc;
+}
+
+/** Multi-scalar multiplication for public scalars only (verification): not constant time. */
+export function msmPublic(points: readonly G1Point[], scalars: readonly bigint[]): G1Point {
+  if (points.length === 0) return G1.ZERO;
+  if (points.length === 1) return multiplyPublic(points[0]!, scalars[0]!);
+  return pippenger(G1, points as G1Point[], scalars as bigint[]);
+}
+
+export function multiplyPublic(point: G1Point, scalar: bigint): G1Point {
+  return scalar === 0n ? G1.ZERO : point.multiplyUnsafe(scalar);
+}
+
+export function scalarToOctets(scalar: bigint): Uint8Array {
+  const out = new Uint8Array(OCTET_SCALAR_LENGTH);
+  let v = scalar;
+  for (let i = OCTET_SCALAR_LENGTH - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+/** Reads one scalar and checks 0 < s < r, as octets_to_signature / octets_to_proof require. */
+export function octetsToNonZeroScalar(bytes: Uint8Array, field: string): bigint {
+  if (bytes.length !== OCTET_SCALAR_LENGTH) {
+    throw new BbsError('INVALID_LENGTH', field, `expected ${OCTET_SCALAR_LENGTH} bytes, got ${bytes.length}`);
+  }
+  const s = os2ip(bytes);
+  if (s === 0n || s >= r) throw new BbsError('SCALAR_OUT_OF_RANGE', field, 'scalar must be in 1..r-1');
+  return s;
+}
+
+export function pointToOctetsG1(point: G1Point): Uint8Array {
+  return point.toBytes(true);
+}
+
+export function pointToOctetsG2(point: G2Point): Uint8Array {
+  return point.toBytes(true);
+}
+
+/**
+ * octets_to_point_E1 followed by the identity and subgroup checks every caller needs.
+ * noble's fromBytes validates on-curve and torsion-freeness; we map its exceptions to
+ * typed errors and reject the identity, which the drafts never accept from outside.
+ */
+export function octetsToPointG1(bytes: Uint8Array, field: string): G1Point {
+  if (bytes.length !== OCTET_POINT_LENGTH) {
+    throw new BbsError('INVALID_LENGTH', field, `expected ${OCTET_POINT_LENGTH} bytes, got ${bytes.length}`);
+  }
+  return decodePoint(() => G1.fromBytes(bytes), field);
+}
+
+export function octetsToPointG2(bytes: Uint8Array, field: string): G2Point {
+  if (bytes.length !== OCTET_G2_POINT_LENGTH) {
+    throw new BbsError('INVALID_LENGTH', field, `expected ${OCTET_G2_POINT_LENGTH} bytes, got ${bytes.length}`);
+  }
+  return decodePoint(() => G2.fromBytes(bytes), field);
+}
+
+function decodePoint<P extends { is0(): boolean }>(decode: () => P, field: string): P {
+  let point: P;
+  try {
+    point = decode();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/torsion|subgroup/i.test(message)) {
+      throw new BbsError('POINT_NOT_IN_SUBGROUP', field, 'point is not in the prime-order subgroup');
+    }
+    if (/infinity|zero/i.test(message)) {
+      throw new BbsError('IDENTITY_POINT', field, 'the identity point is not allowed');
+    }
+    throw new BbsError('INVALID_POINT', field, 'not a valid compressed point on the curve');
+  }
+  if (point.is0()) throw new BbsError('IDENTITY_POINT', field, 'the identity point is not allowed');
+  return point;
+}
+
+/**
+ * octets_to_pubkey, cached. Decompressing a G2 point and checking its subgroup costs more than
+ * the rest of a verification; the draft allows caching the result for known keys. The cache
+ * also holds the key's Miller-loop precomputation, so the pairing with W is cheap afterwards.
+ */
+interface PublicKeyEntry {
+  readonly point: G2Point;
+  readonly lines: PairingLines;
+}
+const PUBLIC_KEY_CACHE_LIMIT = 256;
+const publicKeyCache = new Map<string, PublicKeyEntry>();
+
+export function octetsToPublicKey(bytes: Uint8Array, field = 'publicKey'): G2Point {
+  return publicKeyEntry(bytes, field).point;
+}
+
+function publicKeyEntry(bytes: Uint8Array, field: string): PublicKeyEntry {
+  const key = bytesToHex(bytes);
+  const cached = publicKeyCache.get(key);
+  if (cached) return cached;
+  const point = octetsToPointG2(bytes, field);
+  const entry = { point, lines: bls12_381.utils.calcPairingPrecomputes(point) };
+  if (publicKeyCache.size >= PUBLIC_KEY_CACHE_LIMIT) {
+    const oldest = publicKeyCache.keys().next().value;
+    if (oldest !== undefined) publicKeyCache.delete(oldest);
+  }
+  publicKeyCache.set(key, entry);
+  return entry;
+}
+
+type PairingLines = ReturnType<typeof bls12_381.utils.calcPairingPrecomputes>;
+let negBp2Lines: PairingLines | undefined;
+
+/**
+ * Checks h(P, W) * h(Q, -BP2) == Identity_GT, the one pairing equation of both Verify and
+ * ProofVerify, with W the public key given as validated octets.
+ *
+ * One Miller loop over both pairs, one final exponentiation, and precomputed lines for both
+ * G2 points (W from the key cache, -BP2 computed once).
+ */
+export function pairingCheckWithBase(P: G1Point, publicKey: Uint8Array, Q: G1Point): boolean {
+  if (P.is0() || Q.is0()) return false;
+  const { lines: wLines } = publicKeyEntry(publicKey, 'publicKey');
+  negBp2Lines ??= bls12_381.utils.calcPairingPrecomputes(G2.BASE.negate());
+  const a = P.toAffine();
+  const b = Q.toAffine();
+  const f = bls12_381.millerLoopBatch([
+    [wLines, a.x, a.y],
+    [negBp2Lines, b.x, b.y],
+  ]);
+  return Fp12.eql(Fp12.finalExponentiate(f), Fp12.ONE);
+}
+
+/** BP2 * scalar for SkToPk; the base point is precomputed by noble. */
+export function g2BaseMultiply(scalar: bigint): G2Point {
+  return G2.BASE.multiply(scalar);
+}
