@@ -10,6 +10,10 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const VECTORS_DIR = resolve(process.env.PRIVID_VECTORS_DIR ?? join(repoRoot, '..', 'shared', 'vectors'));
 export const VECTORS_PRESENT = existsSync(join(VECTORS_DIR, 'bbs-core'));
 
+if (!VECTORS_PRESENT && process.env.PRIVID_REQUIRE_VECTORS === '1') {
+  // CI sets this: there, missing vectors are a broken checkout, not a reason to skip.
+  throw new Error(`IETF BBS test vectors required but not found at ${VECTORS_DIR}`);
+}
 if (!VECTORS_PRESENT) {
   // Loud on purpose: a silent skip would let a broken checkout look conformant.
   console.warn(
