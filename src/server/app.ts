@@ -1,0 +1,131 @@
+/**
+ * The fastify application: plugins, the problem+json error handling, OpenAPI, and the role
+ * routes. Built by `buildApp` so tests get the real app with their own database.
+ *
+ * Privacy in the transport layer: request logs carry a request id, method, route and status;
+ * never bodies, headers, query strings or client IP addresses.
+ */
+import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { randomUUID } from 'node:crypto';
+import type { ServerConfig } from './config.js';
+import { ApiError, PROBLEM_CONTENT_TYPE, problemOf } from './errors.js';
+
+export interface AppLogOptions {
+  /** pino destination for tests that inspect logs; defaults to stdout. */
+  readonly stream?: NodeJS.WritableStream;
+}
+
+/** Logger options: structured, with serializers that keep personal data out. */
+export function loggerOptions(
+  config: Pick<ServerConfig, 'logLevel'>,
+  log: AppLogOptions = {},
+): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    ...(log.stream ? { stream: log.stream } : {}),
+    serializers: {
+      req: (req: { method: string; routeOptions?: { url?: string }; id: string }) => ({
+        method: req.method,
+        route: req.routeOptions?.url ?? 'unmatched',
+        id: req.id,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    redact: { paths: ['req.headers', 'headers', 'authorization', 'body'], remove: true },
+  };
+}
+
+export async function createFastify(config: ServerConfig, log: AppLogOptions = {}) {
+  const app = Fastify({
+    logger: loggerOptions(config, log),
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: false,
+    ajv: {
+      // Unknown fields are errors, not silently dropped; types are never coerced.
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler((error: FastifyError & { validation?: unknown[] }, request, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500)
+      request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'request failed');
+    const problem = problemOf(apiError, request.url.split('?')[0]);
+    if (apiError.code === 'RATE_LIMITED' || apiError.code === 'OVERLOADED') {
+      reply.header('retry-after', String(apiError.extensions.retryAfter ?? 1));
+    }
+    return reply.status(apiError.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem = problemOf(new ApiError('NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`));
+    return reply.status(404).type(PROBLEM_CONTENT_TYPE).send(problem);
+  });
+
+  await app.register(cors, {
+    origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+  });
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator: (request) => request.ip,
+    errorResponseBuilder: (_request, context) => {
+      const retryAfter = Math.max(1, Math.ceil(context.ttl / 1000));
+      return new ApiError('RATE_LIMITED', `rate limit exceeded, retry in ${retryAfter} s`, { retryAfter });
+    },
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'privid',
+        version: '1',
+        description:
+          'Anonymous credentials with BBS selective-disclosure proofs: labs issue, wallets hold, venues verify. ' +
+          'Errors are RFC 9457 problem+json with a stable `code`.',
+      },
+      components: {
+        securitySchemes: {
+          adminToken: { type: 'http', scheme: 'bearer', description: 'The admin token printed on first start.' },
+          labKey: { type: 'http', scheme: 'bearer', description: 'A lab API key.' },
+          venueKey: { type: 'http', scheme: 'bearer', description: 'A venue API key.' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  return app;
+}
+
+/** Maps anything thrown in a request to a catalogued API error. */
+export function toApiError(error: FastifyError & { validation?: unknown[] }): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error.validation) {
+    return new ApiError('VALIDATION_FAILED', error.message, {
+      errors: (error.validation as { instancePath?: string; message?: string; params?: unknown }[]).map((v) => ({
+        path: `${(error as { validationContext?: string }).validationContext ?? 'body'}${v.instancePath ?? ''}`,
+        message: v.message,
+      })),
+    });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('PAYLOAD_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('UNSUPPORTED_MEDIA_TYPE');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ApiError('MALFORMED_JSON');
+  }
+  if (error.statusCode === 429) return new ApiError('RATE_LIMITED');
+  if (error instanceof SyntaxError || error.statusCode === 400)
+    return new ApiError('MALFORMED_JSON', 'the body is not valid JSON');
+  return new ApiError('INTERNAL', 'internal error');
+}

@@ -1,0 +1,152 @@
+/**
+ * Every setting of the privid server, read once from the environment with defaults that work
+ * on a fresh machine (embedded database under ./data). The README's settings table mirrors
+ * SETTINGS below; keep them in step.
+ */
+import { resolve } from 'node:path';
+
+export type Role = 'issuer' | 'verifier';
+
+export interface ServerConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** `pglite:<folder>`, `pglite:memory`, or `postgresql://...`. */
+  readonly databaseUrl: string;
+  readonly roles: ReadonlySet<Role>;
+  /** Base URL that wallets and verifiers use to reach this server (offers, metadata). */
+  readonly publicUrl: string;
+  /** Key-encryption key for issuer secret keys: base64 of 32 bytes, or undefined to use kekFile. */
+  readonly kek: string | undefined;
+  readonly kekFile: string;
+  readonly corsOrigins: readonly string[];
+  readonly logLevel: string;
+  readonly bodyLimitBytes: number;
+  readonly offerTtlSeconds: number;
+  readonly requestTtlSeconds: number;
+  readonly retentionDays: number;
+  readonly redeemRateLimitPerMinute: number;
+  readonly authFailureRateLimitPerMinute: number;
+  readonly submitRateLimitPerMinute: number;
+  readonly verifyWorkers: number;
+  readonly verifyQueueLimit: number;
+  readonly trustSyncIntervalSeconds: number;
+}
+
+export interface SettingDoc {
+  readonly name: string;
+  readonly default: string;
+  readonly meaning: string;
+}
+
+/** The single list of settings: read by loadConfig and printed in the README. */
+export const SETTINGS: readonly SettingDoc[] = [
+  { name: 'PORT', default: '3000', meaning: 'TCP port to listen on.' },
+  { name: 'HOST', default: '127.0.0.1', meaning: 'Interface to listen on (0.0.0.0 in containers).' },
+  {
+    name: 'PRIVID_DATA_DIR',
+    default: './data',
+    meaning: 'Folder for the embedded database and the generated KEK file.',
+  },
+  {
+    name: 'DATABASE_URL',
+    default: 'pglite:<PRIVID_DATA_DIR>/pglite',
+    meaning: '`pglite:<folder>` (embedded), `pglite:memory`, or `postgresql://user@host:port/db` (production).',
+  },
+  {
+    name: 'PRIVID_ROLES',
+    default: 'issuer,verifier',
+    meaning: 'Which APIs this instance serves: issuer, verifier or both.',
+  },
+  {
+    name: 'PRIVID_PUBLIC_URL',
+    default: 'http://<HOST>:<PORT>',
+    meaning: 'External base URL put into offers and issuer metadata.',
+  },
+  {
+    name: 'PRIVID_KEK',
+    default: '(unset)',
+    meaning: 'Key-encryption key for issuer secret keys, base64 of 32 bytes. Put it in a secret store in production.',
+  },
+  {
+    name: 'PRIVID_KEK_FILE',
+    default: '<PRIVID_DATA_DIR>/kek.key',
+    meaning: 'Used when PRIVID_KEK is unset; created with mode 0600 on first start (with a warning).',
+  },
+  { name: 'PRIVID_CORS_ORIGINS', default: '(none)', meaning: 'Comma-separated wallet web origins allowed by CORS.' },
+  { name: 'PRIVID_LOG_LEVEL', default: 'info', meaning: 'pino log level.' },
+  { name: 'PRIVID_BODY_LIMIT', default: '65536', meaning: 'Maximum request body in bytes.' },
+  { name: 'PRIVID_OFFER_TTL', default: '86400', meaning: 'Seconds a credential offer can be redeemed.' },
+  {
+    name: 'PRIVID_REQUEST_TTL',
+    default: '120',
+    meaning: 'Seconds a presentation request (and its nonce) stays valid.',
+  },
+  { name: 'PRIVID_RETENTION_DAYS', default: '7', meaning: 'Days request outcomes are kept before purging.' },
+  { name: 'PRIVID_REDEEM_RATE_LIMIT', default: '30', meaning: 'Offer redemptions per client per minute.' },
+  { name: 'PRIVID_AUTH_FAILURE_RATE_LIMIT', default: '20', meaning: 'Failed authentications per client per minute.' },
+  { name: 'PRIVID_SUBMIT_RATE_LIMIT', default: '120', meaning: 'Presentation submissions per client per minute.' },
+  { name: 'PRIVID_VERIFY_WORKERS', default: '(number of cores)', meaning: 'Worker threads verifying proofs.' },
+  { name: 'PRIVID_VERIFY_QUEUE', default: '256', meaning: 'Queued verifications before answering 429.' },
+  { name: 'PRIVID_TRUST_SYNC_INTERVAL', default: '3600', meaning: 'Seconds between trust-list syncs with issuers.' },
+];
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, cores = 2): ServerConfig {
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST ?? '127.0.0.1';
+  const dataDir = resolve(env.PRIVID_DATA_DIR ?? './data');
+  const roles = new Set<Role>();
+  for (const role of (env.PRIVID_ROLES ?? 'issuer,verifier').split(',').map((r) => r.trim())) {
+    if (role !== 'issuer' && role !== 'verifier') throw new ConfigError(`PRIVID_ROLES: unknown role "${role}"`);
+    roles.add(role);
+  }
+  const databaseUrl = env.DATABASE_URL ?? `pglite:${resolve(dataDir, 'pglite')}`;
+  if (!/^(pglite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with pglite: or postgresql://');
+  }
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    roles,
+    publicUrl: (env.PRIVID_PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, ''),
+    kek: env.PRIVID_KEK || undefined,
+    kekFile: resolve(env.PRIVID_KEK_FILE ?? resolve(dataDir, 'kek.key')),
+    corsOrigins: (env.PRIVID_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    logLevel: env.PRIVID_LOG_LEVEL ?? 'info',
+    bodyLimitBytes: int(env, 'PRIVID_BODY_LIMIT', 65536, 1024, 16 * 1024 * 1024),
+    offerTtlSeconds: int(env, 'PRIVID_OFFER_TTL', 86400, 10, 30 * 86400),
+    requestTtlSeconds: int(env, 'PRIVID_REQUEST_TTL', 120, 5, 3600),
+    retentionDays: int(env, 'PRIVID_RETENTION_DAYS', 7, 0, 3650),
+    redeemRateLimitPerMinute: int(env, 'PRIVID_REDEEM_RATE_LIMIT', 30, 1, 1_000_000),
+    authFailureRateLimitPerMinute: int(env, 'PRIVID_AUTH_FAILURE_RATE_LIMIT', 20, 1, 1_000_000),
+    submitRateLimitPerMinute: int(env, 'PRIVID_SUBMIT_RATE_LIMIT', 120, 1, 1_000_000),
+    verifyWorkers: int(env, 'PRIVID_VERIFY_WORKERS', cores, 0, 256),
+    verifyQueueLimit: int(env, 'PRIVID_VERIFY_QUEUE', 256, 1, 1_000_000),
+    trustSyncIntervalSeconds: int(env, 'PRIVID_TRUST_SYNC_INTERVAL', 3600, 10, 7 * 86400),
+  };
+}
+
+function int(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer in ${min}..${max}, got "${raw}"`);
+  }
+  return value;
+}
