@@ -1,0 +1,85 @@
+import { mkdir } from 'node:fs/promises';
+
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+
+import { parseDatabaseUrl } from './database-url.js';
+import { PrismaClient } from './generated/client.js';
+import { pgliteSession, pgSession, type SqlSession } from './sql-session.js';
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly prisma: PrismaClient;
+  /**
+   * Runs fn on one dedicated connection, for plain SQL that Prisma Client cannot run (see SqlSession).
+   * If fn throws, a PostgreSQL connection is discarded rather than reused, dropping any lock it still holds.
+   */
+  withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** Disconnects Prisma and closes PGlite or ends the pg pool: until then the process cannot exit. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /**
+   * Called when an idle PostgreSQL connection fails (e.g. the server restarted). pg then drops that
+   * connection and opens a new one on the next query, so this is for logging; without a listener pg's
+   * 'error' event would crash the process. Defaults to ignoring the error.
+   */
+  onIdleConnectionError?: (error: Error) => void;
+}
+
+/**
+ * Opens the database a URL names (see parseDatabaseUrl) and a Prisma client on it. It does not migrate:
+ * call migrate() from ./migrate.js before serving requests.
+ */
+export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const target = parseDatabaseUrl(url);
+  return target.kind === 'pglite'
+    ? openPGlite(target.dataDir)
+    : openPostgres(target.connectionString, options.onIdleConnectionError ?? (() => undefined));
+}
+
+async function openPGlite(dataDir: string | undefined): Promise<Database> {
+  // PGlite creates its data folder but not the folders above it.
+  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  return {
+    kind: 'pglite',
+    prisma,
+    withSession: (fn) => fn(pgliteSession(db)),
+    async close() {
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+}
+
+function openPostgres(connectionString: string, onIdleConnectionError: (error: Error) => void): Database {
+  // One pool for Prisma and for withSession, so that the process has a single set of connections to end.
+  const pool = new pg.Pool({ connectionString });
+  pool.on('error', onIdleConnectionError);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: 'postgres',
+    prisma,
+    async withSession(fn) {
+      const client = await pool.connect();
+      let failed = true;
+      try {
+        const result = await fn(pgSession(client));
+        failed = false;
+        return result;
+      } finally {
+        // release(true) destroys the connection instead of returning it to the pool.
+        client.release(failed);
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
