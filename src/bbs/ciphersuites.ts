@@ -71,7 +71,8 @@ const SUITES: Record<CiphersuiteName, Ciphersuite> = {
 
 /** Resolves a ciphersuite by name; the SHA-256 suite is privid's default. */
 export function getCiphersuite(name: CiphersuiteName | undefined = 'BLS12-381-SHA-256'): Ciphersuite {
-  const suite = typeof name === 'string' ? SUITES[name as CiphersuiteName] : undefined;
+  // Own properties only: "toString" or "__proto__" must not resolve to something on Object.prototype.
+  const suite = typeof name === 'string' && Object.hasOwn(SUITES, name) ? SUITES[name as CiphersuiteName] : undefined;
   if (!suite) {
     throw new BbsError('UNSUPPORTED_CIPHERSUITE', 'ciphersuite', `expected one of ${CIPHERSUITE_NAMES.join(', ')}`);
   }

@@ -102,17 +102,19 @@ export function octetsToPointG1(bytes: Uint8Array, field: string): G1Point {
   if (bytes.length !== OCTET_POINT_LENGTH) {
     throw new BbsError('INVALID_LENGTH', field, `expected ${OCTET_POINT_LENGTH} bytes, got ${bytes.length}`);
   }
-  return decodePoint(() => G1.fromBytes(bytes), field);
+  return decodePoint(bytes, () => G1.fromBytes(bytes), field);
 }
 
 export function octetsToPointG2(bytes: Uint8Array, field: string): G2Point {
   if (bytes.length !== OCTET_G2_POINT_LENGTH) {
     throw new BbsError('INVALID_LENGTH', field, `expected ${OCTET_G2_POINT_LENGTH} bytes, got ${bytes.length}`);
   }
-  return decodePoint(() => G2.fromBytes(bytes), field);
+  return decodePoint(bytes, () => G2.fromBytes(bytes), field);
 }
 
-function decodePoint<P extends { is0(): boolean }>(decode: () => P, field: string): P {
+function decodePoint<P extends { is0(): boolean }>(bytes: Uint8Array, decode: () => P, field: string): P {
+  // The canonical identity is the infinity flag (with compression) and an all-zero payload.
+  if (isCanonicalIdentity(bytes)) throw new BbsError('IDENTITY_POINT', field, 'the identity point is not allowed');
   let point: P;
   try {
     point = decode();
@@ -121,13 +123,16 @@ function decodePoint<P extends { is0(): boolean }>(decode: () => P, field: strin
     if (/torsion|subgroup/i.test(message)) {
       throw new BbsError('POINT_NOT_IN_SUBGROUP', field, 'point is not in the prime-order subgroup');
     }
-    if (/infinity|zero/i.test(message)) {
-      throw new BbsError('IDENTITY_POINT', field, 'the identity point is not allowed');
-    }
     throw new BbsError('INVALID_POINT', field, 'not a valid compressed point on the curve');
   }
   if (point.is0()) throw new BbsError('IDENTITY_POINT', field, 'the identity point is not allowed');
   return point;
+}
+
+function isCanonicalIdentity(bytes: Uint8Array): boolean {
+  if (bytes[0] !== 0xc0) return false;
+  for (let i = 1; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
 }
 
 /**

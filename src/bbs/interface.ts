@@ -71,21 +71,23 @@ export function signaturesApiId(cs: Ciphersuite): Uint8Array {
 }
 
 export function keyGen(params: KeyGenParams): Uint8Array {
+  assertParams(params);
   const cs = getCiphersuite(params.ciphersuite);
   assertBytes(params.keyMaterial, 'keyMaterial');
   const keyInfo = optionalBytes(params.keyInfo, 'keyInfo');
-  const keyDst =
-    params.keyDst === undefined ? defaultKeyDst(cs) : (assertBytes(params.keyDst, 'keyDst'), params.keyDst);
+  const keyDst = params.keyDst === undefined ? defaultKeyDst(cs) : checkedDst(params.keyDst, 'keyDst');
   return secretKeyToOctets(keyGenScalar(cs, params.keyMaterial, keyInfo, keyDst));
 }
 
 export function skToPk(params: SuiteParams & { readonly secretKey: Uint8Array }): Uint8Array {
+  assertParams(params);
   getCiphersuite(params.ciphersuite);
   assertBytes(params.secretKey, 'secretKey');
   return skToPkOctets(octetsToSecretKey(params.secretKey));
 }
 
 export function sign(params: SignParams): Uint8Array {
+  assertParams(params);
   const cs = getCiphersuite(params.ciphersuite);
   assertBytes(params.secretKey, 'secretKey');
   assertBytes(params.publicKey, 'publicKey');
@@ -99,6 +101,7 @@ export function sign(params: SignParams): Uint8Array {
 }
 
 export function verify(params: VerifyParams): boolean {
+  assertParams(params);
   const cs = getCiphersuite(params.ciphersuite);
   assertBytes(params.publicKey, 'publicKey');
   assertBytes(params.signature, 'signature');
@@ -111,6 +114,7 @@ export function verify(params: VerifyParams): boolean {
 }
 
 export function proofGen(params: ProofGenParams): Uint8Array {
+  assertParams(params);
   const cs = getCiphersuite(params.ciphersuite);
   assertBytes(params.publicKey, 'publicKey');
   assertBytes(params.signature, 'signature');
@@ -140,6 +144,7 @@ export function proofGen(params: ProofGenParams): Uint8Array {
 }
 
 export function proofVerify(params: ProofVerifyParams): boolean {
+  assertParams(params);
   const cs = getCiphersuite(params.ciphersuite);
   assertBytes(params.publicKey, 'publicKey');
   assertBytes(params.proof, 'proof');
@@ -172,6 +177,20 @@ function context(cs: Ciphersuite, messageCount: number): CoreContext {
   return { cs, apiId, generators: createGenerators(cs, messageCount + 1, apiId) };
 }
 
+/** RFC 9380 tags are 1..255 bytes. */
+function checkedDst(value: Uint8Array, field: string): Uint8Array {
+  assertBytes(value, field);
+  if (value.length === 0 || value.length > 255) throw new BbsError('INVALID_LENGTH', field, 'must be 1..255 bytes');
+  return value;
+}
+
+/** Plain-JS callers can pass anything; the object itself is an input too. */
+function assertParams(params: unknown): void {
+  if (typeof params !== 'object' || params === null) {
+    throw new BbsError('INVALID_TYPE', 'params', 'expected a parameter object');
+  }
+}
+
 function optionalBytes(value: Uint8Array | undefined, field: string): Uint8Array {
   if (value === undefined) return EMPTY;
   assertBytes(value, field);
@@ -181,7 +200,8 @@ function optionalBytes(value: Uint8Array | undefined, field: string): Uint8Array
 function messageList(value: readonly Uint8Array[], field: string): readonly Uint8Array[] {
   if (!Array.isArray(value)) throw new BbsError('INVALID_TYPE', field, 'expected an array of Uint8Array');
   if (value.length > MAX_GENERATORS - 1) throw new BbsError('INVALID_COUNT', field, 'too many messages');
-  value.forEach((message, i) => assertBytes(message, `${field}[${i}]`));
+  // An indexed loop, not forEach: forEach would skip the holes of a sparse array unvalidated.
+  for (let i = 0; i < value.length; i++) assertBytes(value[i], `${field}[${i}]`);
   return value;
 }
 

@@ -56,14 +56,16 @@ export function undisclosedIndexesOf(
 ): number[] {
   if (disclosedIndexes.length > L) throw new BbsError('INVALID_INDEXES', field, 'more disclosed indexes than messages');
   let previous = -1;
-  disclosedIndexes.forEach((i, position) => {
-    if (!Number.isInteger(i) || i < 0 || i >= L) {
+  // An indexed loop, not forEach: forEach would skip the holes of a sparse array unvalidated.
+  for (let position = 0; position < disclosedIndexes.length; position++) {
+    const i = disclosedIndexes[position];
+    if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= L) {
       throw new BbsError('INVALID_INDEXES', `${field}[${position}]`, `index must be an integer in 0..${L - 1}`);
     }
     if (i <= previous)
       throw new BbsError('INVALID_INDEXES', `${field}[${position}]`, 'indexes must be strictly ascending');
     previous = i;
-  });
+  }
   const disclosed = new Set(disclosedIndexes);
   const undisclosed: number[] = [];
   for (let i = 0; i < L; i++) if (!disclosed.has(i)) undisclosed.push(i);
