@@ -36,27 +36,22 @@ export function splitGenerators(generators: readonly G1Point[], messageCount: nu
   return [generators[0]!, generators.slice(1)];
 }
 
-/**
- * CoreSign(SK, PK, generators, header, messages, api_id). `extra` is added to B: the blind
- * signature draft signs B + commitment; the plain interface passes nothing.
- */
+/** CoreSign(SK, PK, generators, header, messages, api_id). */
 export function coreSign(
   ctx: CoreContext,
   sk: bigint,
   publicKey: Uint8Array,
   header: Uint8Array,
   messages: readonly bigint[],
-  extra?: { readonly B?: G1Point; readonly eInput?: readonly bigint[] },
 ): Uint8Array {
   const [Q1, H] = splitGenerators(ctx.generators, messages.length);
   // 1. domain = calculate_domain(PK, Q_1, (H_1, ..., H_L), header, api_id)
   const domain = calculateDomain(ctx.cs, publicKey, Q1, H, header, ctx.apiId);
   // 2. e = hash_to_scalar(serialize((SK, msg_1, ..., msg_L, domain)), hash_to_scalar_dst)
-  const eInput = [sk, ...messages, ...(extra?.eInput ?? []), domain].map(scalar);
+  const eInput = [sk, ...messages, domain].map(scalar);
   const e = hashToScalar(ctx.cs, serialize(eInput), hashToScalarDst(ctx.apiId));
   // 3. B = P1 + Q_1 * domain + H_1 * msg_1 + ... + H_L * msg_L
-  let B = getP1(ctx.cs).add(sumOfProducts([Q1, ...H], [domain, ...messages]));
-  if (extra?.B) B = B.add(extra.B);
+  const B = getP1(ctx.cs).add(sumOfProducts([Q1, ...H], [domain, ...messages]));
   // 4. A = B * (1 / (SK + e)); SK + e = 0 would give the identity, an invalid signature.
   const skPlusE = add(sk, e);
   if (skPlusE === 0n) throw new BbsError('INVALID_KEY_MATERIAL', 'secretKey', 'SK + e = 0 mod r');
@@ -74,12 +69,10 @@ export function coreVerifyDecoded(
   signature: Signature,
   header: Uint8Array,
   messages: readonly bigint[],
-  extraB?: G1Point,
 ): boolean {
   const [Q1, H] = splitGenerators(ctx.generators, messages.length);
   const domain = calculateDomain(ctx.cs, publicKey, Q1, H, header, ctx.apiId);
-  let B = getP1(ctx.cs).add(msmPublic([Q1, ...H], [domain, ...messages]));
-  if (extraB) B = B.add(extraB);
+  const B = getP1(ctx.cs).add(msmPublic([Q1, ...H], [domain, ...messages]));
   const { A, e } = signature;
   if (e <= 0n || e >= r) return false;
   return pairingCheckWithBase(A, publicKey, B.subtract(multiplyPublic(A, e)));

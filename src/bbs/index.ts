@@ -63,3 +63,8 @@ export {
   type SuiteProofGenParams,
   type SuiteProofVerifyParams,
 } from './suite.js';
+
+// Blind BBS signatures (draft-irtf-cfrg-bbs-blind-signatures) and per-verifier pseudonyms
+// (draft-irtf-cfrg-bbs-per-verifier-linkability): see src/bbs/blind and src/bbs/pseudonym.
+export * from './blind/index.js';
+export * from './pseudonym/index.js';

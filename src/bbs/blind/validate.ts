@@ -1,0 +1,90 @@
+/**
+ * Input validation shared by the blind-signature and pseudonym interfaces. Same contract as
+ * interface.ts: malformed input throws a typed `BbsError` naming the field; nothing untyped escapes.
+ */
+import { assertBytes, os2ip } from '../bytes.js';
+import { OCTET_SCALAR_LENGTH, r } from '../curve.js';
+import { BbsError } from '../errors.js';
+import { MAX_GENERATORS } from '../generators.js';
+
+export const EMPTY = new Uint8Array(0);
+
+/** Plain-JS callers can pass anything; the object itself is an input too. */
+export function assertParams(params: unknown): void {
+  if (typeof params !== 'object' || params === null) {
+    throw new BbsError('INVALID_TYPE', 'params', 'expected a parameter object');
+  }
+}
+
+export function optionalBytes(value: Uint8Array | undefined, field: string): Uint8Array {
+  if (value === undefined) return EMPTY;
+  assertBytes(value, field);
+  return value;
+}
+
+/** An optional list of octet strings (messages); absent means the empty list, as in the drafts. */
+export function bytesList(value: readonly Uint8Array[] | undefined, field: string): readonly Uint8Array[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new BbsError('INVALID_TYPE', field, 'expected an array of Uint8Array');
+  if (value.length > MAX_GENERATORS - 1) throw new BbsError('INVALID_COUNT', field, 'too many entries');
+  // An indexed loop, not forEach: forEach would skip the holes of a sparse array unvalidated.
+  for (let i = 0; i < value.length; i++) assertBytes(value[i], `${field}[${i}]`);
+  return value;
+}
+
+/** A scalar supplied by the caller: a bigint in 0..r-1 (message scalars may be zero). */
+export function scalarValue(value: unknown, field: string): bigint {
+  if (typeof value !== 'bigint') throw new BbsError('INVALID_TYPE', field, 'expected a bigint');
+  if (value < 0n || value >= r) throw new BbsError('SCALAR_OUT_OF_RANGE', field, 'scalar must be in 0..r-1');
+  return value;
+}
+
+export function optionalScalar(value: bigint | undefined, field: string): bigint {
+  return value === undefined ? 0n : scalarValue(value, field);
+}
+
+/** An optional list of scalars; absent means the empty list. */
+export function scalarList(value: readonly bigint[] | undefined, field: string): readonly bigint[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new BbsError('INVALID_TYPE', field, 'expected an array of bigint');
+  if (value.length > MAX_GENERATORS - 1) throw new BbsError('INVALID_COUNT', field, 'too many entries');
+  const out: bigint[] = [];
+  for (let i = 0; i < value.length; i++) out.push(scalarValue(value[i], `${field}[${i}]`));
+  return out;
+}
+
+/** A scalar carried as 32 big-endian octets (secret_prover_blind, nym secrets...): 0..r-1. */
+export function octetsToScalar(value: unknown, field: string): bigint {
+  assertBytes(value, field);
+  if (value.length !== OCTET_SCALAR_LENGTH) {
+    throw new BbsError('INVALID_LENGTH', field, `expected ${OCTET_SCALAR_LENGTH} bytes, got ${value.length}`);
+  }
+  const s = os2ip(value);
+  if (s >= r) throw new BbsError('SCALAR_OUT_OF_RANGE', field, 'scalar must be in 0..r-1');
+  return s;
+}
+
+export function optionalOctetsScalar(value: Uint8Array | undefined, field: string): bigint {
+  return value === undefined ? 0n : octetsToScalar(value, field);
+}
+
+/** A list of 32-octet scalars (prover nyms, nym secrets). */
+export function octetsScalarList(value: readonly Uint8Array[] | undefined, field: string): bigint[] {
+  const list = bytesList(value, field);
+  return list.map((item, i) => octetsToScalar(item, `${field}[${i}]`));
+}
+
+/** An optional index list; absent means none. Range and order are checked by the caller. */
+export function indexList(value: readonly number[] | undefined, field: string): readonly number[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new BbsError('INVALID_TYPE', field, 'expected an array of integers');
+  return value;
+}
+
+/** A count such as L (signer messages) or N (nym secrets): a safe integer in [min, max]. */
+export function countValue(value: unknown, field: string, min: number, max = MAX_GENERATORS - 1): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new BbsError('INVALID_COUNT', field, `expected an integer in ${min}..${max}`);
+  }
+  return value;
+}
