@@ -173,3 +173,42 @@ export {
   type DecodeQrOptions,
 } from './qr.js';
 export { checkPresentationAgainstRequest } from './presentation-check.js';
+
+// Credential cryptography (privid issuance profile on the BBS pseudonym interface) and one
+// presentation item's proof: see src/credential/issuance.ts and docs/holder-sdk.md.
+export {
+  CREDENTIAL_HEADER,
+  CREDENTIAL_HEADER_TEXT,
+  CREDENTIAL_NYM_COUNT,
+  CREDENTIAL_SUITES,
+  SIGNER_NYM_ENTROPY,
+  SCALAR_BYTES,
+  CredentialCryptoError,
+  credentialSuite,
+  credentialEncodingContext,
+  generateHolderSecret,
+  secretScalar,
+  createIssuanceRequest,
+  issueCredential,
+  finalizeCredential,
+  verifyCredentialSignature,
+  contentsOf,
+  type CredentialCryptoErrorCode,
+  type CreateIssuanceRequestParams,
+  type PendingIssuance,
+  type IssuanceRequestResult,
+  type IssueCredentialParams,
+  type IssuedCredential,
+  type FinalizeCredentialParams,
+  type FinalizedCredential,
+} from './issuance.js';
+export {
+  ONE_TIME_SCOPE_PREFIX,
+  presentationContextId,
+  expectedProofLength,
+  proveItem,
+  verifyItem,
+  type ProveItemParams,
+  type ItemProof,
+  type VerifyItemParams,
+} from './presentation-proof.js';

@@ -1,0 +1,180 @@
+/**
+ * One presentation item's cryptography: a BBS proof with a pseudonym (ProofGenWithNym /
+ * ProofVerifyWithNym, scalar level) over one privid credential, with the schema's layout:
+ *
+ *   signer messages 0..L-1   credentialMessageScalars (L = messageCount(schema))
+ *   L                        secret_prover_blind      never disclosed
+ *   L + 1                    holder secret (nym)      never disclosed
+ *
+ * Disclosed: `schema` and `issuerKeyId` (always: the verifier needs them to pick the schema and
+ * the key) and exactly the names the caller passes (`attributesToDisclose(clause)`).
+ *
+ * The presentation header is `presentationHeader({ nonce, verifierId, requestId, groupIndex })`
+ * and every item of a presentation carries a pseudonym over one context
+ * (`presentationContextId`): the requested scope's, or a one-time context derived from the
+ * request nonce. Equal pseudonyms across items show they come from one holder secret.
+ */
+import { BbsError, proofGenWithNymScalars, proofVerifyWithNymScalars, type CiphersuiteName } from '../bbs/index.js';
+import { fromBase64urlOrUndefined, hasOwn } from './bytes.js';
+import { credentialMessageScalars, disclosedScalars, disclosureIndexes, messageCount } from './encoding.js';
+import { pseudonymContext, type Credential, type PresentationRequest } from './formats.js';
+import {
+  contentsOf,
+  CREDENTIAL_HEADER,
+  CREDENTIAL_NYM_COUNT,
+  CredentialCryptoError,
+  credentialEncodingContext,
+  credentialSuite,
+  secretScalar,
+} from './issuance.js';
+import { formatSchemaRef, type AttributeValue, type CredentialSchema } from './schema.js';
+
+/** Scope prefix of the one-time pseudonym context used when a request asks for no pseudonym. */
+export const ONE_TIME_SCOPE_PREFIX = 'privid:one-time:';
+
+/**
+ * The context_id of every pseudonym in a presentation answering `request`:
+ * - the request asks for `{ scope, period? }`: `pseudonymContext({ verifierId, scope, period })`,
+ *   stable per verifier, scope and period;
+ * - otherwise `pseudonymContext({ verifierId, scope: "privid:one-time:" + nonce })` (the request's
+ *   base64url nonce), fresh for every request, so nothing links two visits.
+ */
+export function presentationContextId(
+  request: Pick<PresentationRequest, 'verifierId' | 'nonce' | 'pseudonym'>,
+): Uint8Array {
+  if (request.pseudonym) {
+    return pseudonymContext({
+      verifierId: request.verifierId,
+      scope: request.pseudonym.scope,
+      period: request.pseudonym.period,
+    });
+  }
+  return pseudonymContext({ verifierId: request.verifierId, scope: `${ONE_TIME_SCOPE_PREFIX}${request.nonce}` });
+}
+
+/** Byte length of a proof disclosing `disclosedCount` messages besides schema and issuerKeyId. */
+export function expectedProofLength(schema: CredentialSchema, disclosedCount: number): number {
+  // U = undisclosed signer messages + secret_prover_blind + the nym secret
+  const U = messageCount(schema) - (2 + disclosedCount) + 1 + CREDENTIAL_NYM_COUNT;
+  return 3 * 48 + (4 + U) * 32;
+}
+
+type ProvableCredential = Pick<
+  Credential,
+  'suite' | 'keyId' | 'schemaRef' | 'validFrom' | 'validUntil' | 'attributes' | 'signature'
+>;
+
+export interface ProveItemParams {
+  readonly credential: ProvableCredential;
+  readonly schema: CredentialSchema;
+  /** The issuer public key of `credential.keyId`. */
+  readonly publicKey: Uint8Array;
+  /** The holder secret the credential is bound to (32 bytes). */
+  readonly holderSecret: Uint8Array;
+  /** secret_prover_blind from issuance (32 bytes). */
+  readonly secretProverBlind: Uint8Array;
+  /** Names to disclose besides schema and issuerKeyId: attributes, `validFrom`, `validUntil`. */
+  readonly disclose: readonly string[];
+  readonly presentationHeader: Uint8Array;
+  readonly contextId: Uint8Array;
+}
+
+export interface ItemProof {
+  readonly proof: Uint8Array;
+  /** 48 bytes: the holder secret's pseudonym for `contextId`. */
+  readonly pseudonym: Uint8Array;
+  /** Exactly the disclosed values, by name (`disclosed` of a presentation item). */
+  readonly disclosed: Record<string, AttributeValue>;
+}
+
+/** ProofGenWithNym over one credential, disclosing exactly schema, issuerKeyId and `disclose`. */
+export function proveItem(params: ProveItemParams): ItemProof {
+  const { credential, schema } = params;
+  const ciphersuite = credentialSuite(credential.suite, '/credential/suite');
+  if (formatSchemaRef(schema) !== credential.schemaRef) {
+    throw new CredentialCryptoError('CREDENTIAL_MISMATCH', '/schema', `the credential is a ${credential.schemaRef}`);
+  }
+  const names = [...params.disclose];
+  for (const name of names) {
+    if (name === 'schema' || name === 'issuerKeyId') {
+      throw new CredentialCryptoError('INVALID_INPUT', '/disclose', `${name} is always disclosed, not listed`);
+    }
+  }
+  if (new Set(names).size !== names.length) {
+    throw new CredentialCryptoError('INVALID_INPUT', '/disclose', 'names must be unique');
+  }
+  const disclosedIndexes = disclosureIndexes(schema, names);
+  const disclosed: Record<string, AttributeValue> = {};
+  for (const name of names) {
+    if (name === 'validFrom' || name === 'validUntil') disclosed[name] = credential[name];
+    else if (hasOwn(credential.attributes, name)) disclosed[name] = credential.attributes[name]!;
+  }
+  const signature = fromBase64urlOrUndefined(credential.signature);
+  if (!signature) throw new CredentialCryptoError('INVALID_INPUT', '/credential/signature', 'not base64url');
+  const messageScalars = credentialMessageScalars(
+    schema,
+    contentsOf(credential),
+    credentialEncodingContext(ciphersuite),
+  );
+  const { proof, pseudonym } = proofGenWithNymScalars({
+    ciphersuite,
+    publicKey: params.publicKey,
+    signature,
+    header: CREDENTIAL_HEADER,
+    presentationHeader: params.presentationHeader,
+    contextId: params.contextId,
+    messageScalars,
+    committedMessageScalars: [],
+    nymSecrets: [secretScalar(params.holderSecret, '/holderSecret')],
+    secretProverBlind: secretScalar(params.secretProverBlind, '/secretProverBlind'),
+    disclosedIndexes,
+  });
+  return { proof, pseudonym, disclosed };
+}
+
+export interface VerifyItemParams {
+  readonly suite: CiphersuiteName | string;
+  readonly publicKey: Uint8Array;
+  readonly schema: CredentialSchema;
+  /** The item's schemaRef and keyId: disclosed messages 0 and 1. */
+  readonly schemaRef: string;
+  readonly keyId: string;
+  /** The item's disclosed values (attribute names, `validFrom`, `validUntil`). */
+  readonly disclosed: Readonly<Record<string, AttributeValue>>;
+  readonly proof: Uint8Array;
+  readonly pseudonym: Uint8Array;
+  readonly presentationHeader: Uint8Array;
+  readonly contextId: Uint8Array;
+}
+
+/**
+ * ProofVerifyWithNym for one item: true when the proof shows a signature by `publicKey` over
+ * these disclosed values, bound to this presentation header, with a hidden holder secret whose
+ * pseudonym for `contextId` is `pseudonym`. A well-formed proof that does not verify, or has
+ * the wrong length for this schema and disclosure, gives false. Malformed input throws
+ * (`BbsError`, `CredentialEncodingError`, `CredentialCryptoError` `UNSUPPORTED_SUITE`).
+ */
+export function verifyItem(params: VerifyItemParams): boolean {
+  const ciphersuite = credentialSuite(params.suite);
+  const { indexes, scalars } = disclosedScalars(
+    params.schema,
+    { schemaRef: params.schemaRef, issuerKeyId: params.keyId, disclosed: params.disclosed },
+    credentialEncodingContext(ciphersuite),
+  );
+  if (!(params.proof instanceof Uint8Array)) throw new BbsError('INVALID_TYPE', 'proof', 'expected a Uint8Array');
+  // The layout is fixed (M = 0, N = 1): a proof over any other shape is not a privid proof.
+  if (params.proof.length !== expectedProofLength(params.schema, indexes.length - 2)) return false;
+  return proofVerifyWithNymScalars({
+    ciphersuite,
+    publicKey: params.publicKey,
+    proof: params.proof,
+    pseudonym: params.pseudonym,
+    contextId: params.contextId,
+    header: CREDENTIAL_HEADER,
+    presentationHeader: params.presentationHeader,
+    signerMessageCount: messageCount(params.schema),
+    nymCount: CREDENTIAL_NYM_COUNT,
+    disclosedIndexes: indexes,
+    disclosedMessageScalars: scalars,
+  });
+}

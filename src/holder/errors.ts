@@ -1,0 +1,84 @@
+/**
+ * The holder SDK's one error type. `code` is stable and machine-readable: one of
+ * `HOLDER_ERROR_CODES` for problems found by the wallet, or, when `source` is `'issuer'`, the
+ * `code` of the issuer's problem+json answer (e.g. `OFFER_ALREADY_REDEEMED`), passed through.
+ */
+
+export const HOLDER_ERROR_CODES = [
+  /** The offer is not a valid CredentialOffer (object, JSON or QR text). */
+  'INVALID_OFFER',
+  /** The offer's expiresAt is in the past (wallet clock). */
+  'OFFER_EXPIRED',
+  /** The suite cannot carry privid credentials (BBS+2020: no blind issuance, no pseudonyms). */
+  'UNSUPPORTED_SUITE',
+  /** The wallet's schema registry does not know the schema. */
+  'UNKNOWN_SCHEMA',
+  /** The issuer metadata has no usable key for the offer (missing, revoked, other suite, malformed). */
+  'ISSUER_KEY_UNAVAILABLE',
+  /** The issuer could not be reached (network error or timeout). */
+  'NETWORK_ERROR',
+  /** The issuer answered with an error that is not problem+json. */
+  'ISSUER_ERROR',
+  /** The issuer answered 2xx with something that is not the expected JSON. */
+  'INVALID_RESPONSE',
+  /** The credential returned is not the one offered, or its signature does not verify. */
+  'INVALID_CREDENTIAL',
+  /** The holder secret a credential is bound to is not in the secret store. */
+  'SECRET_NOT_FOUND',
+  /** The secret store failed (e.g. wrong passphrase, corrupt file). */
+  'SECRET_STORE_ERROR',
+  /** No stored credential with that id. */
+  'CREDENTIAL_NOT_FOUND',
+  /** The presentation request is not a valid PresentationRequest. */
+  'INVALID_REQUEST',
+  /** The presentation request's expiresAt is in the past (wallet clock). */
+  'REQUEST_EXPIRED',
+  /** The wallet cannot satisfy every group of the request (see `match` for the reasons). */
+  'CANNOT_SATISFY',
+  /** `choices` names a credential that does not satisfy its group, or mixes wallets/suites. */
+  'INVALID_CHOICE',
+  /**
+   * The verifier sent a nonce this wallet already answered (outside the retry window): answering
+   * would give it the same one-time pseudonym, i.e. let it link two visits.
+   */
+  'NONCE_REUSED',
+  /** Bad arguments to an SDK call. */
+  'INVALID_ARGUMENT',
+] as const;
+
+export type HolderErrorCode = (typeof HOLDER_ERROR_CODES)[number];
+
+export interface HolderErrorOptions {
+  /** `'issuer'`: `code` is the issuer's problem+json code. Default `'wallet'`. */
+  readonly source?: 'wallet' | 'issuer';
+  /** HTTP status, for issuer errors. */
+  readonly status?: number;
+  /** The issuer's problem+json object, as received. */
+  readonly problem?: Readonly<Record<string, unknown>>;
+  /** JSON Pointer of the offending input, when there is one. */
+  readonly path?: string;
+  readonly cause?: unknown;
+}
+
+export class HolderError extends Error {
+  override readonly name = 'HolderError';
+  /** A `HolderErrorCode`, or the issuer's code when `source === 'issuer'`. */
+  readonly code: HolderErrorCode | (string & {});
+  readonly source: 'wallet' | 'issuer';
+  readonly status: number | undefined;
+  readonly problem: Readonly<Record<string, unknown>> | undefined;
+  readonly path: string | undefined;
+
+  constructor(code: HolderErrorCode | (string & {}), message: string, options: HolderErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.source = options.source ?? 'wallet';
+    this.status = options.status;
+    this.problem = options.problem;
+    this.path = options.path;
+  }
+}
+
+export function isHolderError(error: unknown): error is HolderError {
+  return error instanceof HolderError;
+}
