@@ -172,7 +172,6 @@ export {
   type QrValue,
   type DecodeQrOptions,
 } from './qr.js';
-export { checkPresentationAgainstRequest } from './presentation-check.js';
 
 // Credential cryptography (privid issuance profile on the BBS pseudonym interface) and one
 // presentation item's proof: see src/credential/issuance.ts and docs/holder-sdk.md.

@@ -21,7 +21,11 @@ export function fakeBytes(n: number, seed = 1): Uint8Array {
 }
 export const fakeB64 = (n: number, seed = 1) => toBase64url(fakeBytes(n, seed));
 
-/** BBS proof length: 3 G1 points + (4 + U) scalars, U = undisclosed messages incl. the holder secret. */
+/**
+ * BBS proof length: 3 G1 points + (4 + U) scalars. U counts the undisclosed messages of the
+ * layout plus the two committed values every privid credential has: secret_prover_blind and the
+ * holder's nym secret.
+ */
 export const proofLength = (undisclosed: number) => 3 * 48 + (4 + undisclosed) * 32;
 
 export const TODAY = dayFromIsoDate('2025-06-14');
@@ -152,7 +156,8 @@ export const presentationOneItem: Presentation = {
       keyId: 'lab-2025-06',
       schemaRef: 'privid:covid-test-result@1',
       disclosed: { testResult: 'negative', validUntil: TODAY + 1 },
-      proof: fakeB64(proofLength(4), 7),
+      proof: fakeB64(proofLength(5), 7),
+      pseudonym: fakeB64(48, 9),
     },
   ],
 };
@@ -175,7 +180,7 @@ export const presentationTwoItems: Presentation = {
       keyId: 'moh-2025-a',
       schemaRef: 'privid:vaccination-record@1',
       disclosed: { doseCount: 3 },
-      proof: fakeB64(proofLength(5), 8),
+      proof: fakeB64(proofLength(6), 8),
       pseudonym: fakeB64(48, 9),
     },
     {
@@ -185,7 +190,7 @@ export const presentationTwoItems: Presentation = {
       keyId: 'moh-2025-a',
       schemaRef: 'privid:age-band@1',
       disclosed: { ageOver18: true },
-      proof: fakeB64(proofLength(5), 10),
+      proof: fakeB64(proofLength(6), 10),
       pseudonym: fakeB64(48, 9),
     },
   ],

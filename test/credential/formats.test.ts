@@ -4,7 +4,6 @@ import {
   CredentialOfferSchema,
   FORMAT_SCHEMAS,
   PresentationRequestSchema,
-  checkPresentationAgainstRequest,
   fromBase64url,
   fromBase64urlOrUndefined,
   parseCredential,
@@ -18,7 +17,6 @@ import {
   type CredentialFormatErrorCode,
 } from '../../src/credential/index.js';
 import {
-  TODAY,
   clone,
   credential,
   fakeB64,
@@ -496,97 +494,5 @@ describe('pseudonymContext', () => {
     expect(a.subarray(a.length - 4)).toEqual(new Uint8Array(4));
     expect(() => pseudonymContext({ verifierId: 'x', scope: '' })).toThrow(CredentialFormatError);
     expect(() => pseudonymContext({ verifierId: 'x', scope: 's', period: '' })).toThrow(CredentialFormatError);
-  });
-});
-
-describe('checkPresentationAgainstRequest', () => {
-  const reasons = (request: unknown, presentation: unknown, today = TODAY) =>
-    checkPresentationAgainstRequest(parsePresentationRequest(request), parsePresentation(presentation), { today }).map(
-      (i) => `${i.path} ${i.reason}`,
-    );
-
-  it('accepts the fixture answers', () => {
-    expect(reasons(requestOneGroup, presentationOneItem)).toEqual([]);
-    expect(reasons(requestTwoGroups, presentationTwoItems)).toEqual([]);
-  });
-
-  it('finds every structural problem', () => {
-    expect(reasons(requestOneGroup, presentationOneItem, TODAY + 2)).toEqual([
-      '/items/0/disclosed/validUntil NOT_SATISFIED',
-    ]);
-    // Item 0 (a COVID test) is a fine answer to group 0, but it is another request, with two groups.
-    expect(reasons(requestTwoGroups, presentationOneItem)).toEqual([
-      '/requestId REQUEST_MISMATCH',
-      '/nonce REQUEST_MISMATCH',
-      '/items ITEM_COUNT',
-      '/items/0/pseudonym PSEUDONYM_MISSING',
-    ]);
-    const p = (mutate: (copy: Json) => void) => edit(presentationTwoItems, mutate);
-    expect(
-      reasons(
-        requestTwoGroups,
-        p((c) => (item0(c).clauseIndex = 2)),
-      ),
-    ).toEqual(['/items/0/clauseIndex UNKNOWN_CLAUSE']);
-    expect(
-      reasons(
-        requestTwoGroups,
-        p((c) => (item0(c).clauseIndex = 0)),
-      ),
-    ).toEqual([
-      '/items/0/schemaRef SCHEMA_MISMATCH',
-      '/items/0/disclosed/testResult NOT_DISCLOSED',
-      '/items/0/disclosed/validUntil NOT_DISCLOSED',
-      '/items/0/disclosed/doseCount NOT_REQUESTED',
-    ]);
-    expect(
-      reasons(
-        requestTwoGroups,
-        p((c) => (item0(c).issuerId = 'https://labs.example.org')),
-      ),
-    ).toEqual(['/items/0/issuerId ISSUER_NOT_ACCEPTED']);
-    expect(
-      reasons(
-        requestTwoGroups,
-        p((c) => ((item0(c).disclosed as Json).doseCount = 1)),
-      ),
-    ).toEqual(['/items/0/disclosed/doseCount NOT_SATISFIED']);
-    expect(
-      reasons(
-        requestTwoGroups,
-        p((c) => ((item0(c).disclosed as Json).productClass = 'mrna')),
-      ),
-    ).toEqual(['/items/0/disclosed/productClass NOT_REQUESTED']);
-    expect(
-      reasons(
-        requestTwoGroups,
-        p((c) => delete item0(c).pseudonym),
-      ),
-    ).toEqual(['/items/0/pseudonym PSEUDONYM_MISSING']);
-    expect(
-      reasons(
-        requestTwoGroups,
-        p((c) => (item0(c).pseudonym = fakeB64(48, 99))),
-      ),
-    ).toEqual(['/items PSEUDONYM_MISMATCH']);
-    expect(
-      reasons(
-        requestTwoGroups,
-        p((c) => (c.items as Json[]).pop()),
-      ),
-    ).toEqual(['/items ITEM_COUNT']);
-    expect(
-      reasons(
-        requestOneGroup,
-        edit(presentationOneItem, (c) => (item0(c).pseudonym = fakeB64(48))),
-      ),
-    ).toEqual(['/items/0/pseudonym PSEUDONYM_NOT_REQUESTED']);
-    const keyed = edit(presentationTwoItems, (c) => {
-      c.requestId = requestTwoGroups.requestId;
-    });
-    const restricted = edit(requestTwoGroups, (r) => {
-      clause0(r)[1]!.issuers = [{ issuerId: 'https://health.example.gov', keyIds: ['moh-2024-z'] }];
-    });
-    expect(reasons(restricted, keyed)).toEqual(['/items/0/keyId KEY_NOT_ACCEPTED']);
   });
 });
