@@ -8,10 +8,18 @@
  * yields `false`.
  */
 import { ascii, assertBytes, concatBytes } from './bytes.js';
+import {
+  assertParams,
+  checkedDst,
+  optionalBytes,
+  publicKeyAndSignature,
+  requiredBytesList,
+  requiredIndexList,
+} from './validate.js';
 import { octetsToPublicKey } from './curve.js';
 import { getCiphersuite, type Ciphersuite, type CiphersuiteName } from './ciphersuites.js';
 import { coreSign, coreVerifyDecoded, type CoreContext } from './core.js';
-import { octetsToProof, octetsToSignature, proofUndisclosedCount } from './encoding.js';
+import { octetsToProof, proofUndisclosedCount } from './encoding.js';
 import { BbsError } from './errors.js';
 import { createGenerators, MAX_GENERATORS } from './generators.js';
 import { messagesToScalars, randomScalars, type RandomScalars } from './hashing.js';
@@ -63,8 +71,6 @@ export interface ProofVerifyParams extends SuiteParams {
   readonly disclosedIndexes: readonly number[];
 }
 
-const EMPTY = new Uint8Array(0);
-
 /** api_id of this interface: ciphersuite_id || "H2G_HM2S_". */
 export function signaturesApiId(cs: Ciphersuite): Uint8Array {
   return concatBytes(cs.id, ascii('H2G_HM2S_'));
@@ -94,7 +100,7 @@ export function sign(params: SignParams): Uint8Array {
   const sk = octetsToSecretKey(params.secretKey);
   // The draft recommends validating PK even where only its octets are used (Security Considerations).
   octetsToPublicKey(params.publicKey);
-  const messages = messageList(params.messages, 'messages');
+  const messages = requiredBytesList(params.messages, 'messages');
   const header = optionalBytes(params.header, 'header');
   const ctx = context(cs, messages.length);
   return coreSign(ctx, sk, params.publicKey, header, messagesToScalars(cs, messages, ctx.apiId));
@@ -103,11 +109,8 @@ export function sign(params: SignParams): Uint8Array {
 export function verify(params: VerifyParams): boolean {
   assertParams(params);
   const cs = getCiphersuite(params.ciphersuite);
-  assertBytes(params.publicKey, 'publicKey');
-  assertBytes(params.signature, 'signature');
-  octetsToPublicKey(params.publicKey);
-  const signature = octetsToSignature(params.signature);
-  const messages = messageList(params.messages, 'messages');
+  const signature = publicKeyAndSignature(params);
+  const messages = requiredBytesList(params.messages, 'messages');
   const header = optionalBytes(params.header, 'header');
   const ctx = context(cs, messages.length);
   return coreVerifyDecoded(ctx, params.publicKey, signature, header, messagesToScalars(cs, messages, ctx.apiId));
@@ -116,14 +119,11 @@ export function verify(params: VerifyParams): boolean {
 export function proofGen(params: ProofGenParams): Uint8Array {
   assertParams(params);
   const cs = getCiphersuite(params.ciphersuite);
-  assertBytes(params.publicKey, 'publicKey');
-  assertBytes(params.signature, 'signature');
-  octetsToPublicKey(params.publicKey);
-  const signature = octetsToSignature(params.signature);
-  const messages = messageList(params.messages, 'messages');
+  const signature = publicKeyAndSignature(params);
+  const messages = requiredBytesList(params.messages, 'messages');
   const header = optionalBytes(params.header, 'header');
   const presentationHeader = optionalBytes(params.presentationHeader, 'presentationHeader');
-  const disclosedIndexes = indexList(params.disclosedIndexes);
+  const disclosedIndexes = requiredIndexList(params.disclosedIndexes, 'disclosedIndexes');
   const ctx = context(cs, messages.length);
   const scalars = messagesToScalars(cs, messages, ctx.apiId);
   // A proof from a signature that does not verify would be rejected anyway; failing early
@@ -149,8 +149,8 @@ export function proofVerify(params: ProofVerifyParams): boolean {
   assertBytes(params.publicKey, 'publicKey');
   assertBytes(params.proof, 'proof');
   octetsToPublicKey(params.publicKey);
-  const disclosedMessages = messageList(params.disclosedMessages, 'disclosedMessages');
-  const disclosedIndexes = indexList(params.disclosedIndexes);
+  const disclosedMessages = requiredBytesList(params.disclosedMessages, 'disclosedMessages');
+  const disclosedIndexes = requiredIndexList(params.disclosedIndexes, 'disclosedIndexes');
   const header = optionalBytes(params.header, 'header');
   const presentationHeader = optionalBytes(params.presentationHeader, 'presentationHeader');
   if (disclosedMessages.length !== disclosedIndexes.length) {
@@ -175,37 +175,4 @@ export function proofVerify(params: ProofVerifyParams): boolean {
 function context(cs: Ciphersuite, messageCount: number): CoreContext {
   const apiId = signaturesApiId(cs);
   return { cs, apiId, generators: createGenerators(cs, messageCount + 1, apiId) };
-}
-
-/** RFC 9380 tags are 1..255 bytes. */
-function checkedDst(value: Uint8Array, field: string): Uint8Array {
-  assertBytes(value, field);
-  if (value.length === 0 || value.length > 255) throw new BbsError('INVALID_LENGTH', field, 'must be 1..255 bytes');
-  return value;
-}
-
-/** Plain-JS callers can pass anything; the object itself is an input too. */
-function assertParams(params: unknown): void {
-  if (typeof params !== 'object' || params === null) {
-    throw new BbsError('INVALID_TYPE', 'params', 'expected a parameter object');
-  }
-}
-
-function optionalBytes(value: Uint8Array | undefined, field: string): Uint8Array {
-  if (value === undefined) return EMPTY;
-  assertBytes(value, field);
-  return value;
-}
-
-function messageList(value: readonly Uint8Array[], field: string): readonly Uint8Array[] {
-  if (!Array.isArray(value)) throw new BbsError('INVALID_TYPE', field, 'expected an array of Uint8Array');
-  if (value.length > MAX_GENERATORS - 1) throw new BbsError('INVALID_COUNT', field, 'too many messages');
-  // An indexed loop, not forEach: forEach would skip the holes of a sparse array unvalidated.
-  for (let i = 0; i < value.length; i++) assertBytes(value[i], `${field}[${i}]`);
-  return value;
-}
-
-function indexList(value: readonly number[]): readonly number[] {
-  if (!Array.isArray(value)) throw new BbsError('INVALID_TYPE', 'disclosedIndexes', 'expected an array of integers');
-  return value;
 }

@@ -24,7 +24,7 @@ import { ascii, assertBytes, concatBytes } from '../bytes.js';
 import { octetsToPublicKey, scalarToOctets } from '../curve.js';
 import { getCiphersuite, type Ciphersuite, type CiphersuiteName } from '../ciphersuites.js';
 import { coreVerifyDecoded } from '../core.js';
-import { octetsToProof, octetsToSignature, proofUndisclosedCount } from '../encoding.js';
+import { octetsToProof, proofUndisclosedCount } from '../encoding.js';
 import { BbsError } from '../errors.js';
 import { MAX_GENERATORS } from '../generators.js';
 import { messagesToScalars, randomScalars as csprngScalars, type RandomScalars } from '../hashing.js';
@@ -48,7 +48,8 @@ import {
   optionalOctetsScalar,
   optionalScalar,
   scalarList,
-} from './validate.js';
+  publicKeyAndSignature,
+} from '../validate.js';
 
 export interface BlindSuiteParams {
   /** Defaults to BLS12-381-SHA-256. */
@@ -279,10 +280,7 @@ export const blindVerify = verifyBlindSign;
 export function verifyBlindSignScalars(params: VerifyBlindSignScalarsParams): boolean {
   assertParams(params);
   const cs = getCiphersuite(params.ciphersuite);
-  assertBytes(params.publicKey, 'publicKey');
-  assertBytes(params.signature, 'signature');
-  octetsToPublicKey(params.publicKey);
-  const signature = octetsToSignature(params.signature);
+  const signature = publicKeyAndSignature(params);
   const header = optionalBytes(params.header, 'header');
   const messageScalars = scalarList(params.messageScalars, 'messageScalars');
   const committed = scalarList(params.committedMessageScalars, 'committedMessageScalars');
@@ -327,10 +325,7 @@ export function blindProofGen(params: BlindProofGenParams): Uint8Array {
 export function blindProofGenScalars(params: BlindProofGenScalarsParams): Uint8Array {
   assertParams(params);
   const cs = getCiphersuite(params.ciphersuite);
-  assertBytes(params.publicKey, 'publicKey');
-  assertBytes(params.signature, 'signature');
-  octetsToPublicKey(params.publicKey);
-  const signature = octetsToSignature(params.signature);
+  const signature = publicKeyAndSignature(params);
   const header = optionalBytes(params.header, 'header');
   const presentationHeader = optionalBytes(params.presentationHeader, 'presentationHeader');
   const messageScalars = scalarList(params.messageScalars, 'messageScalars');

@@ -51,7 +51,8 @@ import {
   optionalScalar,
   scalarList,
   scalarValue,
-} from '../blind/validate.js';
+  publicKeyAndSignature,
+} from '../validate.js';
 import { calculatePseudonymPoint, coreProofGenWithNym, coreProofVerifyWithNym } from './core.js';
 
 export interface CommitWithNymParams extends BlindSuiteParams {
@@ -367,10 +368,7 @@ export function verifyFinalizeWithNym(params: VerifyFinalizeWithNymParams): Uint
 export function verifyFinalizeWithNymScalars(params: VerifyFinalizeWithNymScalarsParams): bigint[] | false {
   assertParams(params);
   const cs = getCiphersuite(params.ciphersuite);
-  assertBytes(params.publicKey, 'publicKey');
-  assertBytes(params.signature, 'signature');
-  octetsToPublicKey(params.publicKey);
-  const signature = octetsToSignature(params.signature);
+  const signature = publicKeyAndSignature(params);
   const header = optionalBytes(params.header, 'header');
   const messageScalars = scalarList(params.messageScalars, 'messageScalars');
   const committed = scalarList(params.committedMessageScalars, 'committedMessageScalars');

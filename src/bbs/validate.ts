@@ -1,11 +1,12 @@
 /**
- * Input validation shared by the blind-signature and pseudonym interfaces. Same contract as
- * interface.ts: malformed input throws a typed `BbsError` naming the field; nothing untyped escapes.
+ * Input validation shared by every interface (BBS signatures, blind, pseudonyms): malformed
+ * input throws a typed `BbsError` naming the field; nothing untyped escapes.
  */
-import { assertBytes, os2ip } from '../bytes.js';
-import { OCTET_SCALAR_LENGTH, r } from '../curve.js';
-import { BbsError } from '../errors.js';
-import { MAX_GENERATORS } from '../generators.js';
+import { assertBytes, os2ip } from './bytes.js';
+import { OCTET_SCALAR_LENGTH, octetsToPublicKey, r } from './curve.js';
+import { octetsToSignature, type Signature } from './encoding.js';
+import { BbsError } from './errors.js';
+import { MAX_GENERATORS } from './generators.js';
 
 export const EMPTY = new Uint8Array(0);
 
@@ -87,4 +88,33 @@ export function countValue(value: unknown, field: string, min: number, max = MAX
     throw new BbsError('INVALID_COUNT', field, `expected an integer in ${min}..${max}`);
   }
   return value;
+}
+
+/** RFC 9380 tags are 1..255 bytes. */
+export function checkedDst(value: Uint8Array, field: string): Uint8Array {
+  assertBytes(value, field);
+  if (value.length === 0 || value.length > 255) throw new BbsError('INVALID_LENGTH', field, 'must be 1..255 bytes');
+  return value;
+}
+
+/**
+ * Validates the public key (octets_to_pubkey; the draft recommends it even where only the octets
+ * are hashed) and decodes the signature: the common start of Verify and ProofGen.
+ */
+export function publicKeyAndSignature(params: { readonly publicKey: unknown; readonly signature: unknown }): Signature {
+  assertBytes(params.publicKey, 'publicKey');
+  assertBytes(params.signature, 'signature');
+  octetsToPublicKey(params.publicKey);
+  return octetsToSignature(params.signature);
+}
+
+/** The core interface's lists are required parameters: absent is a caller error, not "()". */
+export function requiredBytesList(value: readonly Uint8Array[] | undefined, field: string): readonly Uint8Array[] {
+  if (value === undefined) throw new BbsError('INVALID_TYPE', field, 'expected an array of Uint8Array');
+  return bytesList(value, field);
+}
+
+export function requiredIndexList(value: readonly number[] | undefined, field: string): readonly number[] {
+  if (value === undefined) throw new BbsError('INVALID_TYPE', field, 'expected an array of integers');
+  return indexList(value, field);
 }
