@@ -53,6 +53,22 @@ export async function createFastify(config: ServerConfig, log: AppLogOptions = {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Graceful shutdown: requests in flight when close() starts are answered, with Connection: close, so
+  // that their keep-alive connections do not hold the server open (fastify only closes the connections
+  // that are idle when close() starts, and marks requests that arrive after it).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
+  // JSON only: fastify's default text/plain parser would hand route validation a string (400) where
+  // the answer is 415 UNSUPPORTED_MEDIA_TYPE.
+  app.removeContentTypeParser('text/plain');
+
   app.setErrorHandler((error: FastifyError & { validation?: unknown[] }, request, reply) => {
     const apiError = toApiError(error);
     if (apiError.status >= 500)
@@ -81,6 +97,10 @@ export async function createFastify(config: ServerConfig, log: AppLogOptions = {
     },
   });
   await app.register(swagger, {
+    // Shared schemas (app.addSchema) become components named by their $id.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
     openapi: {
       openapi: '3.1.0',
       info: {

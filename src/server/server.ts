@@ -1,0 +1,159 @@
+/**
+ * The privid server: the shared platform (database, migrations, KEK, admin token, built-in
+ * schemas, authentication, ops routes) and the role plugins that PRIVID_ROLES selects.
+ *
+ * `buildServer` is what `npm start`, the OpenAPI generator and the API tests all run, so they
+ * all get the same routes.
+ */
+import { hkdfSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createFastify } from './app.js';
+import { Authenticator, AuthFailureLimiter } from './auth.js';
+import type { Role, ServerConfig } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { ensureAdminToken } from './admin/bootstrap.js';
+import { adminLabRoutes } from './admin/routes.js';
+import { ISSUER_COMPONENTS } from './issuer/api-schemas.js';
+import { issuerRoutes } from './issuer/routes.js';
+import { seedBuiltinSchemas } from './issuer/schemas.js';
+import { defaultIssuanceCrypto, type IssuanceCrypto } from './issuer/issuance.js';
+import { ProblemComponent } from './ops/http.js';
+import { opsRoutes } from './ops/routes.js';
+import { kekFromBytes, loadKek, type Kek } from './security/kek.js';
+
+export type App = Awaited<ReturnType<typeof createFastify>>;
+
+/** What every route plugin gets: the settings, the database and the shared services. */
+export interface ServerContext {
+  readonly config: ServerConfig;
+  readonly db: Database;
+  readonly kek: Kek;
+  /**
+   * A key derived from the KEK for offer codes that must be reproducible (Idempotency-Key replays);
+   * see issuer/offers.ts.
+   */
+  readonly offerCodeKey: Uint8Array;
+  readonly auth: Authenticator;
+  readonly issuance: IssuanceCrypto;
+  /** The current time (tests move it). */
+  now(): Date;
+  /** Today's day number: whole days since 1970-01-01 UTC. */
+  today(): number;
+}
+
+/** Registers a role's routes on (an encapsulated child of) the app. */
+export type RoutePlugin = (app: App, ctx: ServerContext) => Promise<void> | void;
+
+/**
+ * The routes of each role. The verifier's routes are a plugin of the same shape: adding it is
+ * one line here.
+ */
+export const ROLE_PLUGINS: Readonly<Record<Role, readonly RoutePlugin[]>> = {
+  issuer: [adminLabRoutes, issuerRoutes],
+  verifier: [],
+};
+
+export interface BuildServerOptions {
+  /** pino destination, for tests that inspect the logs; defaults to stdout. */
+  readonly stream?: NodeJS.WritableStream;
+  /** The clock; defaults to the system clock. */
+  readonly now?: () => Date;
+  /** The issuance cryptography; defaults to privid/credential's (tests may wrap it). */
+  readonly issuance?: IssuanceCrypto;
+  /** Revoke every admin token and create a new one (`npm start -- --reset-admin-token`). */
+  readonly resetAdminToken?: boolean;
+}
+
+export interface PrividServer {
+  readonly app: App;
+  readonly db: Database;
+  readonly config: ServerConfig;
+  readonly context: ServerContext;
+  /** The admin token created by this start (first start on this database, or a reset), shown once; else undefined. */
+  readonly initialAdminToken: string | undefined;
+  /** Closes fastify (in-flight requests finish first), then the database. */
+  close(): Promise<void>;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+export async function buildServer(config: ServerConfig, options: BuildServerOptions = {}): Promise<PrividServer> {
+  const app = await createFastify(config, options.stream ? { stream: options.stream } : {});
+  let db: Database | undefined;
+  try {
+    const kekMaterial = loadKekMaterial(config, (message) => app.log.warn(message));
+    const kek = kekFromBytes(kekMaterial);
+    const offerCodeKey = new Uint8Array(hkdfSync('sha256', kekMaterial, 'privid', 'privid offer code v1', 32));
+    kekMaterial.fill(0);
+
+    db = await openDatabase(config.databaseUrl, {
+      onIdleConnectionError: (error) => app.log.error({ err: { message: error.message } }, 'database connection lost'),
+    });
+    const migrated = await migrate(db);
+    if (migrated.applied.length > 0) app.log.info({ migrations: migrated.applied }, 'database migrated');
+    await seedBuiltinSchemas(db.prisma);
+    const initialAdminToken = await ensureAdminToken(db.prisma, { reset: options.resetAdminToken ?? false });
+
+    const now = options.now ?? (() => new Date());
+    const today = () => Math.floor(now().getTime() / MS_PER_DAY);
+    const context: ServerContext = {
+      config,
+      db,
+      kek,
+      offerCodeKey,
+      auth: new Authenticator({
+        prisma: db.prisma,
+        limiter: new AuthFailureLimiter(config.authFailureRateLimitPerMinute, () => now().getTime()),
+        today,
+      }),
+      issuance: options.issuance ?? defaultIssuanceCrypto,
+      now,
+      today,
+    };
+
+    for (const schema of [ProblemComponent, ...ISSUER_COMPONENTS]) app.addSchema(schema);
+    await app.register(async (scope) => opsRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as App, context));
+    for (const role of (['issuer', 'verifier'] as const).filter((r) => config.roles.has(r))) {
+      for (const plugin of ROLE_PLUGINS[role]) {
+        await app.register(async (scope) => plugin(scope.withTypeProvider<TypeBoxTypeProvider>() as App, context));
+      }
+    }
+    await app.ready();
+
+    const database = db;
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      db: database,
+      config,
+      context,
+      initialAdminToken,
+      close: () =>
+        (closing ??= (async () => {
+          try {
+            await app.close();
+          } finally {
+            await database.close();
+          }
+        })()),
+    };
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await db?.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The KEK's 32 bytes, from PRIVID_KEK or the key file (created with a warning on first start, by
+ * loadKek). The caller wipes them once the KEK and its derived keys are made.
+ */
+function loadKekMaterial(config: ServerConfig, warn: (message: string) => void): Buffer {
+  // loadKek validates the setting and creates the key file when needed.
+  loadKek({ kek: config.kek, kekFile: config.kekFile, warn });
+  return config.kek
+    ? Buffer.from(config.kek, 'base64')
+    : Buffer.from(readFileSync(config.kekFile, 'utf8').trim(), 'base64');
+}
