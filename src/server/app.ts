@@ -71,8 +71,7 @@ export async function createFastify(config: ServerConfig, log: AppLogOptions = {
 
   app.setErrorHandler((error: FastifyError & { validation?: unknown[] }, request, reply) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500)
-      request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'request failed');
+    if (apiError.status >= 500) request.log.error({ err: errorForLog(error) }, 'request failed');
     const problem = problemOf(apiError, request.url.split('?')[0]);
     if (apiError.code === 'RATE_LIMITED' || apiError.code === 'OVERLOADED') {
       reply.header('retry-after', String(apiError.extensions.retryAfter ?? 1));
@@ -121,6 +120,16 @@ export async function createFastify(config: ServerConfig, log: AppLogOptions = {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   return app;
+}
+
+/**
+ * What an unexpected error leaves in the log: its type, code and call stack, but not its
+ * message, which can quote data (a database driver's error, for one, repeats the values of
+ * the query that failed: attribute values, codes).
+ */
+export function errorForLog(error: Error & { code?: unknown }): Record<string, unknown> {
+  const frames = (error.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at '));
+  return { type: error.name, code: typeof error.code === 'string' ? error.code : undefined, stack: frames.join('\n') };
 }
 
 /** Maps anything thrown in a request to a catalogued API error. */

@@ -4,6 +4,7 @@
  */
 import Type from 'typebox';
 import { ISSUER_URL_PATTERN } from '../../credential/index.js';
+import { errorForLog } from '../app.js';
 import { actorOf } from '../auth.js';
 import { ApiError } from '../errors.js';
 import {
@@ -72,12 +73,7 @@ export async function issuerRoutes(app: App, ctx: ServerContext): Promise<void> 
   // Pending offers past their expiry lose their attribute values within a minute.
   await expireOffers(ctx);
   const sweeper = setInterval(() => {
-    expireOffers(ctx).catch((error: unknown) =>
-      app.log.error(
-        { err: { message: error instanceof Error ? error.message : String(error) } },
-        'offer expiry failed',
-      ),
-    );
+    expireOffers(ctx).catch((error: Error) => app.log.error({ err: errorForLog(error) }, 'offer expiry failed'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
   app.addHook('onClose', async () => clearInterval(sweeper));
