@@ -5,8 +5,6 @@
  * `buildServer` is what `npm start`, the OpenAPI generator and the API tests all run, so they
  * all get the same routes.
  */
-import { hkdfSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createFastify } from './app.js';
 import { Authenticator, AuthFailureLimiter } from './auth.js';
@@ -21,7 +19,7 @@ import { seedBuiltinSchemas } from './issuer/schemas.js';
 import { defaultIssuanceCrypto, type IssuanceCrypto } from './issuer/issuance.js';
 import { ProblemComponent } from './ops/http.js';
 import { opsRoutes } from './ops/routes.js';
-import { kekFromBytes, loadKek, type Kek } from './security/kek.js';
+import { loadKek, type Kek } from './security/kek.js';
 
 export type App = Awaited<ReturnType<typeof createFastify>>;
 
@@ -83,10 +81,8 @@ export async function buildServer(config: ServerConfig, options: BuildServerOpti
   const app = await createFastify(config, options.stream ? { stream: options.stream } : {});
   let db: Database | undefined;
   try {
-    const kekMaterial = loadKekMaterial(config, (message) => app.log.warn(message));
-    const kek = kekFromBytes(kekMaterial);
-    const offerCodeKey = new Uint8Array(hkdfSync('sha256', kekMaterial, 'privid', 'privid offer code v1', 32));
-    kekMaterial.fill(0);
+    const kek = loadKek({ kek: config.kek, kekFile: config.kekFile, warn: (message) => app.log.warn(message) });
+    const offerCodeKey = kek.deriveKey('privid offer code v1');
 
     db = await openDatabase(config.databaseUrl, {
       onIdleConnectionError: (error) => app.log.error({ err: { message: error.message } }, 'database connection lost'),
@@ -144,16 +140,4 @@ export async function buildServer(config: ServerConfig, options: BuildServerOpti
     await db?.close().catch(() => undefined);
     throw error;
   }
-}
-
-/**
- * The KEK's 32 bytes, from PRIVID_KEK or the key file (created with a warning on first start, by
- * loadKek). The caller wipes them once the KEK and its derived keys are made.
- */
-function loadKekMaterial(config: ServerConfig, warn: (message: string) => void): Buffer {
-  // loadKek validates the setting and creates the key file when needed.
-  loadKek({ kek: config.kek, kekFile: config.kekFile, warn });
-  return config.kek
-    ? Buffer.from(config.kek, 'base64')
-    : Buffer.from(readFileSync(config.kekFile, 'utf8').trim(), 'base64');
 }

@@ -7,7 +7,7 @@
  * The key id is bound as additional authenticated data so a ciphertext cannot be moved to
  * another key record.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -16,6 +16,8 @@ export interface Kek {
   readonly id: string;
   encrypt(plaintext: Uint8Array, aad: string): { ciphertext: Uint8Array; nonce: Uint8Array };
   decrypt(ciphertext: Uint8Array, nonce: Uint8Array, aad: string): Uint8Array;
+  /** A 32-byte key for another purpose, derived with HKDF-SHA-256 (`info` names the purpose). */
+  deriveKey(info: string): Uint8Array;
 }
 
 export class KekError extends Error {
@@ -47,6 +49,9 @@ export function kekFromBytes(key: Uint8Array): Kek {
       } catch {
         throw new KekError('decryption failed: wrong KEK or tampered ciphertext');
       }
+    },
+    deriveKey(info) {
+      return new Uint8Array(hkdfSync('sha256', secret, 'privid', info, 32));
     },
   };
 }
