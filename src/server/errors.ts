@@ -15,6 +15,7 @@ export const ERRORS = {
   IDEMPOTENCY_MISMATCH: { status: 409, title: 'The Idempotency-Key was used with a different request' },
   OFFER_ALREADY_REDEEMED: { status: 409, title: 'The offer has already been redeemed' },
   OFFER_EXPIRED: { status: 410, title: 'The offer has expired' },
+  OFFER_CANCELLED: { status: 410, title: 'The lab cancelled the offer' },
   REQUEST_EXPIRED: { status: 410, title: 'The presentation request has expired' },
   REQUEST_ALREADY_ANSWERED: { status: 409, title: 'The presentation request has already been answered' },
   COMMITMENT_INVALID: { status: 422, title: 'The commitment proof does not verify' },

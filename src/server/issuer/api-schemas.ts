@@ -219,9 +219,10 @@ export const CreateOfferBodySchema = closed(
   },
 );
 
-const offerStatus = Type.Union([Type.Literal('pending'), Type.Literal('redeemed'), Type.Literal('expired')], {
-  description: 'pending: redeemable; redeemed: done; expired: past its expiry, or cancelled',
-});
+const offerStatus = Type.Union(
+  [Type.Literal('pending'), Type.Literal('redeemed'), Type.Literal('expired'), Type.Literal('cancelled')],
+  { description: 'pending: redeemable; redeemed: done; expired: past its expiry; cancelled: by the lab' },
+);
 
 const offerViewProperties = {
   id: Uuid('Offer id'),

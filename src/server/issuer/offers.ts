@@ -52,7 +52,7 @@ export interface CreateOfferBody {
   keyId?: string;
 }
 
-export type OfferStatusView = 'pending' | 'redeemed' | 'expired';
+export type OfferStatusView = 'pending' | 'redeemed' | 'expired' | 'cancelled';
 
 /** What a lab sees of an offer: never its attribute values or code. */
 export interface OfferView {
@@ -308,7 +308,7 @@ export async function listOffers(ctx: ServerContext, labId: string, query: ListO
         ? { status: 'pending', expiresAt: { gt: now } }
         : query.status === 'expired'
           ? { OR: [{ status: 'expired' }, { status: 'pending', expiresAt: { lte: now } }] }
-          : { status: 'redeemed' };
+          : { status: query.status };
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   const rows = await ctx.db.prisma.offer.findMany({
     where: {
@@ -340,10 +340,7 @@ export async function getOffer(ctx: ServerContext, labId: string, offerId: strin
   return offerView(await labOffer(ctx, labId, offerId), ctx.now());
 }
 
-/**
- * Cancels a pending offer: it can no longer be redeemed and its attribute values are deleted.
- * (The schema has no 'cancelled' status yet: a cancelled offer is 'expired', expiring now.)
- */
+/** Cancels a pending offer: it can no longer be redeemed and its attribute values are deleted. */
 export async function cancelOffer(
   ctx: ServerContext,
   actor: Extract<Actor, { kind: 'lab' }>,
@@ -353,11 +350,12 @@ export async function cancelOffer(
   const now = ctx.now();
   const status = statusOf(offer, now);
   if (status === 'redeemed') throw new ApiError('OFFER_ALREADY_REDEEMED');
-  if (status === 'expired') throw new ApiError('OFFER_EXPIRED', 'the offer has already expired or was cancelled');
+  if (status === 'expired') throw new ApiError('OFFER_EXPIRED');
+  if (status === 'cancelled') throw new ApiError('OFFER_CANCELLED');
   return ctx.db.prisma.$transaction(async (tx) => {
     const updated = await tx.offer.updateMany({
       where: { id: offer.id, status: 'pending' },
-      data: { status: 'expired', expiresAt: now, attributes: Prisma.DbNull, requestHash: null },
+      data: { status: 'cancelled', attributes: Prisma.DbNull, requestHash: null },
     });
     if (updated.count !== 1) throw new ApiError('CONFLICT', 'the offer changed meanwhile; retry');
     await recordAudit(tx, actor, 'offer.cancelled', offer.id);
@@ -425,6 +423,7 @@ export async function redeemOffer(
   const now = ctx.now();
   const status = statusOf(offer, now);
   if (status === 'redeemed') throw new ApiError('OFFER_ALREADY_REDEEMED');
+  if (status === 'cancelled') throw new ApiError('OFFER_CANCELLED');
   if (status === 'expired') {
     if (offer.status === 'pending') await expireOffers(ctx);
     throw new ApiError('OFFER_EXPIRED');

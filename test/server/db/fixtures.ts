@@ -1,6 +1,7 @@
 // Shared by the database tests: throwaway migration folders and PostgreSQL databases, and a round trip
 // through the schema that proves the generated client works on a migrated database.
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,11 @@ import { Prisma, type PrismaClient } from '../../../src/server/db/generated/clie
 import { findMigrationsDir } from '../../../src/server/db/migrate.js';
 
 export const BROKEN_MIGRATION = '99990101000000_broken';
+
+/** The committed migrations, in the order the runner applies them. */
+export const COMMITTED_MIGRATIONS: readonly string[] = readdirSync(findMigrationsDir())
+  .filter((name) => /^\d{14}_/.test(name))
+  .sort();
 
 /** A temporary folder, removed by the returned function. */
 export async function makeTempDir(): Promise<{ path: string; remove: () => Promise<void> }> {

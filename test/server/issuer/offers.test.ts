@@ -262,10 +262,10 @@ describe.each(DB_KINDS)('offers on %s', (kind) => {
         t.app.inject({ method: 'POST', url: `/v1/offers/${created.id}/cancel`, headers: bearer(lab.apiKey) });
       const res = await cancel();
       expectStatus(res, 200);
-      expect(res.json().status).toBe('expired');
+      expect(res.json().status).toBe('cancelled');
       const row = await t.server.db.prisma.offer.findUniqueOrThrow({ where: { id: created.id } });
-      expect(row).toMatchObject({ status: 'expired', attributes: null });
-      expectProblem(await cancel(), 410, 'OFFER_EXPIRED');
+      expect(row).toMatchObject({ status: 'cancelled', attributes: null });
+      expectProblem(await cancel(), 410, 'OFFER_CANCELLED');
       const other = await labWithKey(t);
       expectProblem(
         await t.app.inject({ method: 'POST', url: `/v1/offers/${created.id}/cancel`, headers: bearer(other.apiKey) }),
