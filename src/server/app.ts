@@ -46,7 +46,7 @@ export async function createFastify(config: ServerConfig, log: AppLogOptions = {
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    trustProxy: false,
+    trustProxy: config.trustProxy,
     ajv: {
       // Unknown fields are errors, not silently dropped; types are never coerced.
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },

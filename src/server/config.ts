@@ -20,6 +20,8 @@ export interface ServerConfig {
   readonly kek: string | undefined;
   readonly kekFile: string;
   readonly corsOrigins: readonly string[];
+  /** Whether X-Forwarded-For is believed (behind a reverse proxy), so rate limits see clients, not the proxy. */
+  readonly trustProxy: boolean;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
   readonly offerTtlSeconds: number;
@@ -74,6 +76,12 @@ export const SETTINGS: readonly SettingDoc[] = [
     meaning: 'Used when PRIVID_KEK is unset; created with mode 0600 on first start (with a warning).',
   },
   { name: 'PRIVID_CORS_ORIGINS', default: '(none)', meaning: 'Comma-separated wallet web origins allowed by CORS.' },
+  {
+    name: 'PRIVID_TRUST_PROXY',
+    default: 'false',
+    meaning:
+      'Set to true behind a reverse proxy so that rate limits key on the client (X-Forwarded-For), not the proxy. Never logged.',
+  },
   { name: 'PRIVID_LOG_LEVEL', default: 'info', meaning: 'pino log level.' },
   { name: 'PRIVID_BODY_LIMIT', default: '65536', meaning: 'Maximum request body in bytes.' },
   { name: 'PRIVID_OFFER_TTL', default: '86400', meaning: 'Seconds a credential offer can be redeemed.' },
@@ -121,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
+    trustProxy: bool(env, 'PRIVID_TRUST_PROXY', false),
     logLevel: env.PRIVID_LOG_LEVEL ?? 'info',
     bodyLimitBytes: int(env, 'PRIVID_BODY_LIMIT', 65536, 1024, 16 * 1024 * 1024),
     offerTtlSeconds: int(env, 'PRIVID_OFFER_TTL', 86400, 10, 30 * 86400),
@@ -133,6 +142,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     verifyQueueLimit: int(env, 'PRIVID_VERIFY_QUEUE', 256, 1, 1_000_000),
     trustSyncIntervalSeconds: int(env, 'PRIVID_TRUST_SYNC_INTERVAL', 3600, 10, 7 * 86400),
   };
+}
+
+function bool(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
 function int(
