@@ -20,6 +20,7 @@ import { defaultIssuanceCrypto, type IssuanceCrypto } from './issuer/issuance.js
 import { ProblemComponent } from './ops/http.js';
 import { opsRoutes } from './ops/routes.js';
 import { loadKek, type Kek } from './security/kek.js';
+import { verifierPlugin } from './verifier/service.js';
 
 export type App = Awaited<ReturnType<typeof createFastify>>;
 
@@ -50,7 +51,7 @@ export type RoutePlugin = (app: App, ctx: ServerContext) => Promise<void> | void
  */
 export const ROLE_PLUGINS: Readonly<Record<Role, readonly RoutePlugin[]>> = {
   issuer: [adminLabRoutes, issuerRoutes],
-  verifier: [],
+  verifier: [verifierPlugin],
 };
 
 export interface BuildServerOptions {

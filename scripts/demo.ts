@@ -1,0 +1,536 @@
+/**
+ * `npm run demo`: the whole privid story through the real HTTP API of a server started here, on a
+ * temporary embedded database (a random port on 127.0.0.1, a temporary PRIVID_DATA_DIR, removed at
+ * the end):
+ *
+ *   1. the admin sets up a lab (and its signing key), a stadium and a bar (venues and policies), and
+ *      trust in the lab (by its metadata URL);
+ *   2. the lab issues a negative test and an age band to wallet A, only an age band to wallet B
+ *      (the holder SDK's Wallet, over HTTP);
+ *   3. A enters the stadium; B tries without a test; A replays her presentation;
+ *   4. A and B enter the bar, which learns only ageOver18; A tries the bar a second time that day.
+ *
+ * Prints a transcript with each QR text's size and what each party saw, and exits non-zero if any
+ * step's outcome differs from the expected one.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+  decodeQr,
+  encodeQr,
+  isoDateFromDay,
+  minQrVersionM,
+  type Presentation,
+  type PresentationRequest,
+} from '../src/credential/index.js';
+import { HolderError, Wallet } from '../src/holder/index.js';
+import { loadConfig } from '../src/server/config.js';
+import { buildServer, type PrividServer } from '../src/server/server.js';
+
+const DATE_ATTRIBUTES = new Set(['validFrom', 'validUntil', 'sampleDay', 'lastDoseDay']);
+
+let failures = 0;
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const say = (who: string, line: string) => out(`  ${who.padEnd(14)} ${line}`);
+function check(step: string, ok: boolean, detail: string): void {
+  if (ok) out(`  ✔ ${step}`);
+  else {
+    failures++;
+    out(`  ✘ ${step}: ${detail}`);
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+interface Answer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+}
+
+function client(base: string) {
+  return async <T = Record<string, unknown>>(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { token?: string; body?: unknown } = {},
+  ): Promise<Answer<T>> => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+  };
+}
+
+function must<T>(answer: Answer<T>, status: number, what: string): T {
+  if (answer.status !== status) {
+    throw new Error(`${what}: expected HTTP ${status}, got ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+  return answer.body;
+}
+
+function describeValues(values: Record<string, unknown>): string {
+  return Object.entries(values)
+    .map(
+      ([name, value]) =>
+        `${name}=${DATE_ATTRIBUTES.has(name) && typeof value === 'number' ? isoDateFromDay(value) : String(value)}`,
+    )
+    .join(', ');
+}
+
+function qrSize(text: string): string {
+  return `${text.length} characters, QR version ${minQrVersionM(text.length)} (alphanumeric, ECC M)`;
+}
+
+interface RequestView {
+  status: string;
+  outcomeCode: string | null;
+  outcome?: {
+    accepted: boolean;
+    reasons: { code: string; message?: string }[];
+    disclosed?: { group: number; clauseIndex: number; schemaRef: string; values: Record<string, unknown> }[];
+    pseudonym?: string;
+  };
+}
+
+/** The staff tablet's screen: server-sent events from GET /v1/venue/requests/:id/events. */
+async function watchScreen(base: string, venueKey: string, requestId: string): Promise<RequestView> {
+  const response = await fetch(`${base}/v1/venue/requests/${requestId}/events`, {
+    headers: { authorization: `Bearer ${venueKey}`, accept: 'text/event-stream' },
+  });
+  if (!response.body) throw new Error('no event stream');
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if ((event === 'outcome' || event === 'expired') && data) {
+        await reader.cancel();
+        return JSON.parse(data) as RequestView;
+      }
+    }
+  }
+  throw new Error('the event stream ended without an outcome');
+}
+
+function showScreen(venue: string, view: RequestView): void {
+  const outcome = view.outcome;
+  if (!outcome) {
+    say(`${venue} screen`, `${view.status.toUpperCase()} (${view.outcomeCode ?? 'no outcome'})`);
+    return;
+  }
+  if (outcome.accepted) {
+    say(`${venue} screen`, 'GREEN: accepted');
+    for (const item of outcome.disclosed ?? []) {
+      say(
+        '',
+        `the venue learned: ${describeValues(item.values)}  (${item.schemaRef}, alternative ${item.clauseIndex + 1})`,
+      );
+    }
+    if (outcome.pseudonym)
+      say('', `and a pseudonym for this venue and day: ${outcome.pseudonym.slice(0, 12)}… (unlinkable elsewhere)`);
+  } else {
+    say(`${venue} screen`, `RED: rejected: ${outcome.reasons.map((r) => r.code).join(', ')}`);
+    say('', `reason: ${outcome.reasons[0]?.message ?? ''}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'privid-demo-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let server: PrividServer | undefined;
+  try {
+    const config = loadConfig({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PRIVID_DATA_DIR: dataDir,
+      DATABASE_URL: `pglite:${join(dataDir, 'pglite')}`,
+      PRIVID_PUBLIC_URL: base,
+      PRIVID_KEK: randomBytes(32).toString('base64'),
+      PRIVID_LOG_LEVEL: 'warn',
+      PRIVID_VERIFY_WORKERS: '2',
+    });
+    server = await buildServer(config);
+    await server.app.listen({ port, host: '127.0.0.1' });
+    const api = client(base);
+    const adminToken = server.initialAdminToken!;
+    const today = () => Math.floor(Date.now() / 86_400_000);
+
+    out(`privid demo: server on ${base}, embedded database in ${dataDir}`);
+    out();
+    out('1. The admin sets up a lab, two venues and trust');
+    const lab = must(
+      await api<{ lab: { id: string; issuerId: string }; key: string }>('POST', '/v1/admin/labs', {
+        token: adminToken,
+        body: { name: 'Riverside Lab' },
+      }),
+      201,
+      'create lab',
+    );
+    const issuerKey = must(
+      await api<{ kid: string }>('POST', `/v1/admin/labs/${lab.lab.id}/issuer-keys`, { token: adminToken, body: {} }),
+      201,
+      'create issuer key',
+    );
+    say('admin', `lab "Riverside Lab" (issuer id ${lab.lab.issuerId}), signing key ${issuerKey.kid}`);
+    const trusted = must(
+      await api<{ keys: unknown[]; lastSyncError: string | null }>('POST', '/v1/admin/trusted-issuers', {
+        token: adminToken,
+        body: { metadataUrl: lab.lab.issuerId, label: 'Riverside Lab' },
+      }),
+      201,
+      'trust the lab',
+    );
+    say(
+      'admin',
+      `trusts the lab by its metadata URL: ${trusted.keys.length} key synced, error: ${trusted.lastSyncError ?? 'none'}`,
+    );
+    const issuers = [{ issuerId: lab.lab.issuerId }];
+    const venues: Record<'stadium' | 'bar', { id: string; key: string }> = {} as never;
+    for (const [slot, name] of [
+      ['stadium', 'Riverside Stadium'],
+      ['bar', 'The Night Owl'],
+    ] as const) {
+      const created = must(
+        await api<{ venue: { id: string }; key: string }>('POST', '/v1/admin/venues', {
+          token: adminToken,
+          body: { name },
+        }),
+        201,
+        `create ${name}`,
+      );
+      venues[slot] = { id: created.venue.id, key: created.key };
+      say('admin', `venue "${name}" with its API key`);
+    }
+    must(
+      await api('POST', '/v1/venue/policies', {
+        token: venues.stadium.key,
+        body: {
+          name: 'entry',
+          definition: {
+            description: 'A negative test valid today, or two vaccine doses',
+            groups: [
+              {
+                anyOf: [
+                  {
+                    schemaRef: 'privid:covid-test-result@1',
+                    issuers,
+                    disclose: [],
+                    constraints: [
+                      { attribute: 'testResult', op: 'eq', value: 'negative' },
+                      { attribute: 'validUntil', op: 'gte', value: 'today' },
+                    ],
+                  },
+                  {
+                    schemaRef: 'privid:vaccination-record@1',
+                    issuers,
+                    disclose: [],
+                    constraints: [{ attribute: 'doseCount', op: 'gte', value: 2 }],
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      }),
+      201,
+      'stadium policy',
+    );
+    say('stadium', 'policy "entry": (negative test, valid today) OR (vaccinated, 2+ doses)');
+    must(
+      await api('POST', '/v1/venue/policies', {
+        token: venues.bar.key,
+        body: {
+          name: 'entry',
+          definition: {
+            description: 'Over 18; one entry per guest per day',
+            groups: [
+              {
+                anyOf: [
+                  {
+                    schemaRef: 'privid:age-band@1',
+                    issuers,
+                    disclose: [],
+                    constraints: [{ attribute: 'ageOver18', op: 'eq', value: true }],
+                  },
+                ],
+              },
+            ],
+            pseudonym: { scope: 'entry', period: 'day' },
+          },
+        },
+      }),
+      201,
+      'bar policy',
+    );
+    say('bar', 'policy "entry": ageOver18 == true, one entry per guest per day (daily pseudonym)');
+
+    out();
+    out('2. The lab issues credentials to two wallets');
+    const walletA = new Wallet();
+    const walletB = new Wallet();
+    const issue = async (
+      wallet: Wallet,
+      who: string,
+      schemaRef: string,
+      attributes: Record<string, unknown>,
+      validDays: number,
+    ) => {
+      const offer = must(
+        await api<{ qr: string; id: string }>('POST', '/v1/offers', {
+          token: lab.key,
+          body: { schemaRef, attributes, validDays },
+        }),
+        201,
+        `offer ${schemaRef}`,
+      );
+      say('lab', `offer ${schemaRef} for ${who}: QR ${qrSize(offer.qr)}`);
+      const stored = await wallet.acceptOffer(offer.qr);
+      say(
+        `wallet ${who}`,
+        `accepted it (signature checked; the lab never saw the holder secret), valid until ${isoDateFromDay(stored.credential.validUntil)}`,
+      );
+    };
+    const isoToday = isoDateFromDay(today());
+    await issue(
+      walletA,
+      'A',
+      'privid:covid-test-result@1',
+      { testResult: 'negative', testType: 'antigen', sampleDay: isoToday },
+      2,
+    );
+    await issue(walletA, 'A', 'privid:age-band@1', { band: '18-64', ageOver18: true, ageOver21: true }, 365);
+    await issue(walletB, 'B', 'privid:age-band@1', { band: '18-64', ageOver18: true, ageOver21: false }, 365);
+    say('lab', 'offers redeemed: the attribute values are deleted from the server');
+
+    /** The venue shows a request; the screen watches it; returns the request and the screen's promise. */
+    const showRequest = async (slot: 'stadium' | 'bar', label: string) => {
+      const created = must(
+        await api<{ id: string; qr: string; request: PresentationRequest; submitUrl: string }>(
+          'POST',
+          '/v1/venue/requests',
+          {
+            token: venues[slot].key,
+            body: { policy: 'entry' },
+          },
+        ),
+        201,
+        'create request',
+      );
+      say(label, `shows request QR: ${qrSize(created.qr)}`);
+      return { ...created, screen: watchScreen(base, venues[slot].key, created.id) };
+    };
+    const answer = async (
+      who: string,
+      wallet: Wallet,
+      qr: string,
+      submitUrl: string,
+    ): Promise<Presentation | undefined> => {
+      const request = decodeQr(qr, { expect: 'request' }).value as PresentationRequest;
+      const match = await wallet.match(request, { today: today() });
+      const group = match.groups[0]!;
+      if (group.candidates.length === 0) {
+        say(
+          `wallet ${who}`,
+          `cannot answer "${request.verifierName}": ${group.reason ?? ''} ${group.message ?? ''}`.trim(),
+        );
+        return undefined;
+      }
+      const shown = group.candidates[0]!;
+      say(
+        `wallet ${who}`,
+        `consent screen: "${request.verifierName}" will learn ${Object.keys(shown.disclosed).join(', ')} (nothing else)`,
+      );
+      const presentation = await wallet.present(request, { today: today() });
+      say(`wallet ${who}`, `presentation QR: ${qrSize(encodeQr('presentation', presentation))}; posts it to the venue`);
+      const res = await api<{ status: string; reasons: { code: string }[] }>('POST', new URL(submitUrl).pathname, {
+        body: presentation,
+      });
+      say(
+        `wallet ${who}`,
+        `the server says: ${res.status === 200 ? res.body.status : `HTTP ${res.status} ${(res.body as { code?: string }).code}`}`,
+      );
+      return presentation;
+    };
+
+    out();
+    out('3. The stadium');
+    out(' a) A shows her negative test');
+    const r1 = await showRequest('stadium', 'stadium');
+    const aStadium = await answer('A', walletA, r1.qr, r1.submitUrl);
+    const s1 = await r1.screen;
+    showScreen('stadium', s1);
+    check('A enters the stadium', s1.outcome?.accepted === true, JSON.stringify(s1));
+    check(
+      'the stadium learned exactly testResult and validUntil',
+      JSON.stringify(Object.keys(s1.outcome?.disclosed?.[0]?.values ?? {}).sort()) === '["testResult","validUntil"]' &&
+        s1.outcome?.disclosed?.[0]?.values.testResult === 'negative',
+      JSON.stringify(s1.outcome?.disclosed),
+    );
+
+    out(' b) B has no test');
+    const r2 = await showRequest('stadium', 'stadium');
+    const bRefused = await answer('B', walletB, r2.qr, r2.submitUrl);
+    check("B's wallet refuses to answer without a test", bRefused === undefined, 'it answered');
+    // B's app offers his age band anyway, bound to this request.
+    const request2 = decodeQr(r2.qr, { expect: 'request' }).value as PresentationRequest;
+    const wrong = await walletB.present(
+      {
+        ...request2,
+        groups: [
+          {
+            anyOf: [
+              {
+                schemaRef: 'privid:age-band@1',
+                issuers,
+                disclose: [],
+                constraints: [{ attribute: 'ageOver18', op: 'eq', value: true }],
+              },
+            ],
+          },
+        ],
+      },
+      { today: today() },
+    );
+    say('wallet B', 'his app offers his age band instead');
+    const wrongRes = await api<{ status: string }>('POST', new URL(r2.submitUrl).pathname, { body: wrong });
+    say('wallet B', `the server says: ${wrongRes.body.status}`);
+    const s2 = await r2.screen;
+    showScreen('stadium', s2);
+    check(
+      'B is turned away (SCHEMA_MISMATCH)',
+      s2.outcome?.reasons.some((r) => r.code === 'SCHEMA_MISMATCH') === true,
+      JSON.stringify(s2),
+    );
+
+    out(' c) A replays her presentation');
+    const again = await api<{ code: string }>('POST', new URL(r1.submitUrl).pathname, { body: aStadium });
+    say('replay', `to the request it answered: HTTP ${again.status} ${again.body.code}`);
+    check(
+      'a second answer to the same request is refused',
+      again.status === 409 && again.body.code === 'REQUEST_ALREADY_ANSWERED',
+      JSON.stringify(again),
+    );
+    const r3 = await showRequest('stadium', 'stadium');
+    const replay = await api<{ status: string; reasons: { code: string }[] }>('POST', new URL(r3.submitUrl).pathname, {
+      body: aStadium,
+    });
+    say('replay', `to a new request: ${replay.body.status} (${replay.body.reasons.map((r) => r.code).join(', ')})`);
+    const s3 = await r3.screen;
+    showScreen('stadium', s3);
+    check(
+      'a replayed presentation is rejected (PRESENTATION_REPLAYED)',
+      s3.outcome?.reasons[0]?.code === 'PRESENTATION_REPLAYED',
+      JSON.stringify(s3),
+    );
+
+    out();
+    out('4. The bar');
+    const barVisit = async (who: string, wallet: Wallet) => {
+      const created = must(
+        await api<{ id: string; qr: string; submitUrl: string }>('POST', '/v1/venue/requests', {
+          token: venues.bar.key,
+          body: { policy: 'entry' },
+        }),
+        201,
+        'bar request',
+      );
+      say('bar', `shows request QR: ${qrSize(created.qr)}`);
+      await answer(who, wallet, created.qr, created.submitUrl);
+      // This screen polls instead of listening.
+      const view = must(
+        await api<RequestView>('GET', `/v1/venue/requests/${created.id}`, { token: venues.bar.key }),
+        200,
+        'poll',
+      );
+      showScreen('bar', view);
+      return view;
+    };
+    const a1 = await barVisit('A', walletA);
+    check('A enters the bar', a1.outcome?.accepted === true, JSON.stringify(a1));
+    check(
+      'the bar learned only ageOver18',
+      JSON.stringify(a1.outcome?.disclosed?.map((d) => d.values)) === '[{"ageOver18":true}]',
+      JSON.stringify(a1.outcome?.disclosed),
+    );
+    const b1 = await barVisit('B', walletB);
+    check('B enters the bar', b1.outcome?.accepted === true, JSON.stringify(b1));
+    check('A and B have different pseudonyms', a1.outcome?.pseudonym !== b1.outcome?.pseudonym, 'equal');
+    out(' A comes back the same day');
+    const a2 = await barVisit('A', walletA);
+    check(
+      "A's second entry today is refused (PSEUDONYM_ALREADY_USED)",
+      a2.outcome?.reasons[0]?.code === 'PSEUDONYM_ALREADY_USED',
+      JSON.stringify(a2),
+    );
+
+    out();
+    out('5. What the server kept');
+    const view = must(
+      await api<RequestView>('GET', `/v1/venue/requests/${r1.id}`, { token: venues.stadium.key }),
+      200,
+      'poll',
+    );
+    say(
+      'stadium',
+      `reads request ${r1.id.slice(0, 8)}… again: status ${view.status}, outcome ${view.outcomeCode}, disclosed values: ${view.outcome ? 'present' : 'gone (delivered once)'}`,
+    );
+    check('the disclosed values were delivered once', view.outcome === undefined, JSON.stringify(view));
+    const rows = await server.db.prisma.presentationRequest.findMany({ orderBy: { createdAt: 'asc' } });
+    for (const row of rows) {
+      say(
+        'database',
+        `request ${row.id.slice(0, 8)}…: ${row.status} ${row.outcomeCode ?? ''} (no proof, no values, no address)`,
+      );
+    }
+    const pseudonyms = await server.db.prisma.scopedPseudonym.count();
+    say('database', `${pseudonyms} bar pseudonyms for today, purged at midnight UTC`);
+  } catch (error) {
+    failures++;
+    const detail =
+      error instanceof HolderError
+        ? `${error.code}: ${error.message}`
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    out(`  ✘ the demo stopped: ${detail}`);
+  } finally {
+    await server?.close().catch(() => undefined);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  out();
+  out(
+    failures === 0
+      ? 'demo: every step had the expected outcome'
+      : `demo: ${failures} step(s) did not have the expected outcome`,
+  );
+  process.exitCode = failures === 0 ? 0 : 1;
+}
+
+await main();

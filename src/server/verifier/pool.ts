@@ -1,0 +1,244 @@
+/**
+ * Proof verification off the event loop: a pool of worker threads (PRIVID_VERIFY_WORKERS, by
+ * default one per core) with a bounded queue (PRIVID_VERIFY_QUEUE). A caller first takes a ticket
+ * (`admit`), which fails at once with 429 OVERLOADED and Retry-After when the workers are busy and
+ * the queue is full, so that a presentation request is never consumed for a verification that
+ * cannot run. With 0 workers verification runs inline on the main thread (tests, tiny deployments).
+ *
+ * The workers hold the current trust list: it is sent to a worker (once per trust-list version)
+ * before the next job, and messages to a worker arrive in order, so every job sees the trust list
+ * that was current when it was dispatched.
+ *
+ * Workers run from src under tsx (the .ts worker is loaded with `--import tsx`) and from compiled
+ * JavaScript alike. A worker that dies fails its job (500) and is replaced.
+ */
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ApiError } from '../errors.js';
+import { runVerification, type TrustListSnapshot, type VerifyJob, type VerifyOutcome } from './engine.js';
+
+export interface TrustSource {
+  /** Increases whenever the trust list changes. */
+  readonly version: number;
+  current(): TrustListSnapshot;
+}
+
+export interface VerifyPoolOptions {
+  /** Worker threads; 0 verifies inline. */
+  readonly workers: number;
+  /** Jobs that may wait for a worker. */
+  readonly queueLimit: number;
+  readonly trust: TrustSource;
+  readonly onWorkerError?: (message: string) => void;
+}
+
+interface Pending {
+  readonly job: VerifyJob;
+  readonly resolve: (outcome: VerifyOutcome) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  trustVersion: number;
+  busy: Pending | undefined;
+  spawnedAt: number;
+  dead: boolean;
+}
+
+export type WorkerRequest =
+  { readonly type: 'trust'; readonly trust: TrustListSnapshot } | { readonly type: 'verify'; readonly job: VerifyJob };
+
+export type WorkerResponse =
+  | { readonly type: 'result'; readonly outcome: VerifyOutcome }
+  | { readonly type: 'error'; readonly message: string }
+  | { readonly type: 'ready' };
+
+/**
+ * Where the worker script is: verify-worker.js next to a compiled pool.js; from TypeScript sources
+ * (tsx, vitest) a small .mjs bootstrap that registers tsx in the worker thread first (Node 20 does
+ * not pass the parent's loader hooks, or `--import tsx` in execArgv, on to workers).
+ */
+export function workerEntry(): URL {
+  const ext = extname(fileURLToPath(import.meta.url));
+  return ext === '.ts'
+    ? new URL('./verify-worker-tsx.mjs', import.meta.url)
+    : new URL('./verify-worker.js', import.meta.url);
+}
+
+export class VerifyPool {
+  readonly size: number;
+  readonly queueLimit: number;
+  readonly #trust: TrustSource;
+  readonly #onWorkerError: (message: string) => void;
+  readonly #slots: Slot[] = [];
+  readonly #queue: Pending[] = [];
+  /** Tickets handed out and not yet run or cancelled. */
+  #reserved = 0;
+  #closed = false;
+  #inlineTrustVersion = -1;
+  #inlineTrust: TrustListSnapshot | undefined;
+  #completed = 0;
+
+  constructor(options: VerifyPoolOptions) {
+    this.size = options.workers;
+    this.queueLimit = options.queueLimit;
+    this.#trust = options.trust;
+    this.#onWorkerError = options.onWorkerError ?? (() => undefined);
+    for (let i = 0; i < this.size; i++) this.#slots.push(this.#spawn());
+  }
+
+  /** Waits until every worker has loaded (for benchmarks and tests that time verification). */
+  async ready(): Promise<void> {
+    await Promise.all(
+      this.#slots.map(
+        (slot) =>
+          new Promise<void>((resolve, reject) => {
+            const onMessage = (message: WorkerResponse) => {
+              if (message.type !== 'ready') return;
+              slot.worker.off('message', onMessage).off('error', reject);
+              if (!slot.busy) slot.worker.unref();
+              resolve();
+            };
+            slot.worker.on('message', onMessage).once('error', reject);
+            slot.worker.ref();
+            slot.worker.postMessage({ type: 'ping' });
+          }),
+      ),
+    );
+  }
+
+  /** Verifications run to completion since the start (for tests and metrics). */
+  get completed(): number {
+    return this.#completed;
+  }
+
+  /** Jobs running or waiting, plus tickets not yet used. */
+  get load(): number {
+    return this.#slots.filter((s) => s.busy).length + this.#queue.length + this.#reserved;
+  }
+
+  /**
+   * A ticket for one verification, or 429 OVERLOADED (with Retry-After) when the workers are busy
+   * and PRIVID_VERIFY_QUEUE jobs already wait. Run the job with ticket.run, or give the place back
+   * with ticket.cancel.
+   */
+  admit(): Ticket {
+    if (this.#closed) throw new ApiError('UNAVAILABLE', 'the verifier is shutting down');
+    if (this.size > 0 && this.load >= this.size + this.queueLimit) {
+      throw new ApiError('OVERLOADED', 'too many verifications in progress, retry shortly', { retryAfter: 1 });
+    }
+    this.#reserved++;
+    let used = false;
+    const release = () => {
+      if (used) return false;
+      used = true;
+      this.#reserved--;
+      return true;
+    };
+    return {
+      run: (job) => {
+        if (!release()) throw new Error('ticket already used');
+        return this.#run(job);
+      },
+      cancel: () => {
+        release();
+      },
+    };
+  }
+
+  /** Admits and runs one job. */
+  verify(job: VerifyJob): Promise<VerifyOutcome> {
+    return this.admit().run(job);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const pending of this.#queue.splice(0)) pending.reject(new ApiError('UNAVAILABLE', 'the verifier stopped'));
+    await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
+  }
+
+  #run(job: VerifyJob): Promise<VerifyOutcome> {
+    if (this.size === 0) {
+      if (this.#inlineTrustVersion !== this.#trust.version || !this.#inlineTrust) {
+        this.#inlineTrust = this.#trust.current();
+        this.#inlineTrustVersion = this.#trust.version;
+      }
+      try {
+        const outcome = runVerification(job, this.#inlineTrust);
+        this.#completed++;
+        return Promise.resolve(outcome);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return new Promise<VerifyOutcome>((resolve, reject) => {
+      this.#queue.push({ job, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  #dispatch(): void {
+    for (const slot of this.#slots) {
+      if (slot.busy || slot.dead) continue;
+      const next = this.#queue.shift();
+      if (!next) return;
+      slot.busy = next;
+      // A worker with a job keeps the process alive; an idle one does not.
+      slot.worker.ref();
+      if (slot.trustVersion !== this.#trust.version) {
+        slot.trustVersion = this.#trust.version;
+        slot.worker.postMessage({ type: 'trust', trust: this.#trust.current() } satisfies WorkerRequest);
+      }
+      slot.worker.postMessage({ type: 'verify', job: next.job } satisfies WorkerRequest);
+    }
+  }
+
+  #spawn(): Slot {
+    const worker = new Worker(workerEntry());
+    const slot: Slot = { worker, trustVersion: -1, busy: undefined, spawnedAt: Date.now(), dead: false };
+    worker.on('message', (message: WorkerResponse) => {
+      if (message.type === 'ready') return;
+      const pending = slot.busy;
+      slot.busy = undefined;
+      worker.unref();
+      if (pending) {
+        this.#completed++;
+        if (message.type === 'result') pending.resolve(message.outcome);
+        else pending.reject(new Error(`verification failed in a worker: ${message.message}`));
+      }
+      this.#dispatch();
+    });
+    worker.on('error', (error) => this.#onWorkerError(error.message));
+    worker.on('exit', () => {
+      slot.dead = true;
+      const pending = slot.busy;
+      slot.busy = undefined;
+      pending?.reject(new Error('a verification worker stopped'));
+      if (this.#closed) return;
+      const respawn = () => {
+        if (this.#closed) return;
+        const index = this.#slots.indexOf(slot);
+        if (index >= 0) this.#slots[index] = this.#spawn();
+        this.#dispatch();
+      };
+      // A worker that dies right after starting (a broken install) is retried once a second, not in a loop.
+      if (Date.now() - slot.spawnedAt < 1000) setTimeout(respawn, 1000).unref();
+      else respawn();
+    });
+    worker.unref();
+    return slot;
+  }
+}
+
+export interface Ticket {
+  run(job: VerifyJob): Promise<VerifyOutcome>;
+  cancel(): void;
+}
+
+/** PRIVID_VERIFY_WORKERS' default. */
+export function defaultWorkerCount(): number {
+  return availableParallelism();
+}

@@ -1,0 +1,166 @@
+/**
+ * The verifier role: its services (trust store, verification pool, outcome hub, venue keys), its
+ * schedules (trust-list sync every PRIVID_TRUST_SYNC_INTERVAL seconds, reload from the database and
+ * housekeeping every minute) and its routes, as one route plugin for buildServer.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CredentialSchema } from '../../credential/index.js';
+import type { TrustList } from '../../verifier/index.js';
+import type { App, ServerContext } from '../server.js';
+import type { TrustListSnapshot } from './engine.js';
+import { OutcomeHub } from './outcomes.js';
+import { VerifyPool } from './pool.js';
+import { purge, PURGE_INTERVAL_MS } from './purge.js';
+import type { Services } from './requests.js';
+import { verifierRoutes } from './routes.js';
+import { trustListOf } from './trust-list.js';
+import { httpMetadataFetcher, TrustStore, type MetadataFetcher } from './trust.js';
+import { VenueKeys } from './venues.js';
+
+/** Other processes' trust-list changes are picked up within this. */
+const TRUST_RELOAD_MS = 60_000;
+
+export interface VerifierService {
+  readonly trust: TrustStore;
+  readonly pool: VerifyPool;
+  readonly hub: OutcomeHub;
+  readonly venueKeys: VenueKeys;
+  readonly services: Services;
+  /** The current trust list in privid/verifier's format. */
+  trustList(): TrustList;
+  /** Runs the housekeeping (expiry, retention purge) now. */
+  housekeeping(): Promise<void>;
+}
+
+const services = new WeakMap<ServerContext, VerifierService>();
+
+/** The verifier service of a server (for tests, benchmarks and tools); undefined without the verifier role. */
+export function verifierServiceOf(ctx: ServerContext): VerifierService | undefined {
+  return services.get(ctx);
+}
+
+export interface VerifierOptions {
+  /** How issuer metadata is fetched; default: over HTTP, or in-process for this server's own issuers. */
+  readonly fetcher?: MetadataFetcher;
+}
+
+/**
+ * Issuer metadata over HTTP, except this server's own issuers (PRIVID_ROLES with issuer), which are
+ * read in-process through fastify's inject: same route, same ETag, no network.
+ */
+export function selfAwareFetcher(app: App, ctx: ServerContext): MetadataFetcher {
+  const own = `${ctx.config.publicUrl}/v1/issuers/`;
+  return async (url, etag) => {
+    if (!ctx.config.roles.has('issuer') || !url.startsWith(own)) return httpMetadataFetcher(url, etag);
+    const response = await app.inject({
+      method: 'GET',
+      url: url.slice(ctx.config.publicUrl.length),
+      headers: etag ? { 'if-none-match': etag } : {},
+    });
+    if (response.statusCode === 304) return { status: 304 };
+    if (response.statusCode !== 200) throw new Error(`the issuer answered HTTP ${response.statusCode}`);
+    const header = response.headers.etag;
+    return { status: 200, body: response.json(), etag: typeof header === 'string' ? header : undefined };
+  };
+}
+
+export async function createVerifierService(
+  app: App,
+  ctx: ServerContext,
+  options: VerifierOptions = {},
+): Promise<VerifierService> {
+  const log = app.log;
+  const trust = new TrustStore({
+    prisma: ctx.db.prisma,
+    fetcher: options.fetcher ?? selfAwareFetcher(app, ctx),
+    now: ctx.now,
+    onSyncError: (id, message) => log.warn({ trustedIssuerId: id, error: message }, 'trust-list sync failed'),
+  });
+  await trust.reload();
+
+  // The engine's view of the trust list, rebuilt once per change. The store id keeps versions of
+  // two servers in one process (tests) apart.
+  const storeId = randomBytes(6).toString('base64url');
+  let snapshot: { version: number; value: TrustListSnapshot } | undefined;
+  const current = (): TrustListSnapshot => {
+    if (snapshot?.version !== trust.version) {
+      const schemas = new Map<string, CredentialSchema>();
+      for (const entry of trust.entries) for (const s of entry.snapshot.schemas) schemas.set(`${s.id}@${s.version}`, s);
+      snapshot = {
+        version: trust.version,
+        value: {
+          version: `${storeId}:${trust.version}`,
+          trustList: trustListOf(trust.entries),
+          schemas: [...schemas.values()],
+        },
+      };
+    }
+    return snapshot.value;
+  };
+
+  const pool = new VerifyPool({
+    workers: ctx.config.verifyWorkers,
+    queueLimit: ctx.config.verifyQueueLimit,
+    trust: {
+      get version() {
+        return trust.version;
+      },
+      current,
+    },
+    onWorkerError: (message) => log.error({ err: { message } }, 'verification worker failed'),
+  });
+  const hub = new OutcomeHub();
+  const venueKeys = new VenueKeys(ctx);
+  const servicesOfRole: Services = { ctx, pool, hub, log };
+
+  const housekeeping = async () => {
+    hub.sweep();
+    const result = await purge(ctx.db.prisma, ctx.now(), ctx.config.retentionDays);
+    if (result.deletedRequests + result.deletedPseudonyms + result.interrupted > 0) {
+      log.info(result, 'verifier housekeeping');
+    }
+  };
+  await housekeeping();
+  const timers = [
+    setInterval(
+      () => housekeeping().catch((error: unknown) => log.error({ err: errorOf(error) }, 'purge failed')),
+      PURGE_INTERVAL_MS,
+    ),
+    setInterval(
+      () => trust.syncAll().catch((error: unknown) => log.error({ err: errorOf(error) }, 'trust-list sync failed')),
+      ctx.config.trustSyncIntervalSeconds * 1000,
+    ),
+    setInterval(
+      () => trust.reload().catch((error: unknown) => log.error({ err: errorOf(error) }, 'trust-list reload failed')),
+      TRUST_RELOAD_MS,
+    ),
+  ];
+  for (const timer of timers) timer.unref();
+  app.addHook('onClose', async () => {
+    for (const timer of timers) clearInterval(timer);
+    hub.clear();
+    await pool.close();
+  });
+
+  const service: VerifierService = {
+    trust,
+    pool,
+    hub,
+    venueKeys,
+    services: servicesOfRole,
+    trustList: () => current().trustList,
+    housekeeping,
+  };
+  services.set(ctx, service);
+  return service;
+}
+
+function errorOf(error: unknown) {
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+/** The verifier role's route plugin (registered by buildServer for PRIVID_ROLES=verifier). */
+export async function verifierPlugin(app: App, ctx: ServerContext): Promise<void> {
+  const service = await createVerifierService(app, ctx);
+  await verifierRoutes(service)(app, ctx);
+}

@@ -1,0 +1,34 @@
+/**
+ * A verification worker thread (see pool.ts): keeps the latest trust list it was sent and verifies
+ * one job at a time. Nothing is logged here: jobs carry proofs and disclosed values.
+ */
+import { parentPort } from 'node:worker_threads';
+import { runVerification, type TrustListSnapshot } from './engine.js';
+import type { WorkerRequest, WorkerResponse } from './pool.js';
+
+const port = parentPort;
+if (!port) throw new Error('verify-worker must run in a worker thread');
+
+let trust: TrustListSnapshot | undefined;
+
+port.on('message', (message: WorkerRequest | { type: 'ping' }) => {
+  switch (message.type) {
+    case 'ping':
+      port.postMessage({ type: 'ready' } satisfies WorkerResponse);
+      return;
+    case 'trust':
+      trust = message.trust;
+      return;
+    case 'verify': {
+      let response: WorkerResponse;
+      try {
+        if (!trust) throw new Error('no trust list yet');
+        response = { type: 'result', outcome: runVerification(message.job, trust) };
+      } catch (error) {
+        response = { type: 'error', message: error instanceof Error ? error.message : String(error) };
+      }
+      port.postMessage(response);
+      return;
+    }
+  }
+});
