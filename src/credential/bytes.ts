@@ -2,6 +2,7 @@
  * Small byte helpers for the credential model: strict unpadded base64url, UTF-8 and
  * length-prefixed concatenation. No Buffer, no Node built-ins: this runs in browsers and Hermes.
  */
+import { concatBytes } from '../bbs/index.js';
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const B64URL_VALUES: Int16Array = (() => {
@@ -80,18 +81,6 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 /** I2OSP(value, 4): a 32-bit big-endian unsigned integer. */
 export function uint32(value: number): Uint8Array {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
@@ -102,7 +91,7 @@ export function uint32(value: number): Uint8Array {
 
 /** I2OSP(len(bytes), 4) || bytes. */
 export function lengthPrefixed(bytes: Uint8Array): Uint8Array {
-  return concat([uint32(bytes.length), bytes]);
+  return concatBytes(uint32(bytes.length), bytes);
 }
 
 /** A string that `TextEncoder` maps to UTF-8 one-to-one: no lone UTF-16 surrogates. */

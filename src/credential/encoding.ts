@@ -23,10 +23,9 @@
  * share a scalar, and a value cannot be moved to another attribute. docs/credential-model.md
  * is the normative description.
  */
-import { hashToScalar, type Ciphersuite } from '../bbs/index.js';
+import { concatBytes, hashToScalar, type Ciphersuite } from '../bbs/index.js';
 import {
   codePointLength,
-  concat,
   hasOwn,
   isPlainObject,
   isWellFormedUnicode,
@@ -120,17 +119,17 @@ export function disclosureIndexes(schema: CredentialSchema, names: Iterable<stri
 }
 
 export function attributeDst(apiId: Uint8Array): Uint8Array {
-  return concat([apiId, utf8(ATTRIBUTE_DST_SUFFIX)]);
+  return concatBytes(apiId, utf8(ATTRIBUTE_DST_SUFFIX));
 }
 
 /** "privid.attr.v1" || lp(name) || lp(type) || lp(valueText). */
 export function canonicalAttributeBytes(name: string, type: MessageType, valueText: string): Uint8Array {
-  return concat([
+  return concatBytes(
     utf8(ATTRIBUTE_ENCODING_TAG),
     lengthPrefixed(utf8(name)),
     lengthPrefixed(utf8(type)),
     lengthPrefixed(utf8(valueText)),
-  ]);
+  );
 }
 
 /** The scalar of one message whose value has already been validated. */

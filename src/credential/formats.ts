@@ -11,11 +11,10 @@
  */
 import Type, { type Static, type TSchema } from 'typebox';
 import Value from 'typebox/value';
-import type { SuiteId } from '../bbs/index.js';
+import { concatBytes, type SuiteId } from '../bbs/index.js';
 import {
   base64urlLength,
   BASE64URL_PATTERN,
-  concat,
   fromBase64urlOrUndefined,
   isPlainObject,
   isWellFormedUnicode,
@@ -687,13 +686,13 @@ export function presentationHeader(input: PresentationHeaderInput): Uint8Array {
   if (!Number.isInteger(input.groupIndex) || input.groupIndex < 0 || input.groupIndex >= LIMITS.groups) {
     throw new CredentialFormatError('INVALID_VALUE', '/groupIndex', `groupIndex must be in 0..${LIMITS.groups - 1}`);
   }
-  return concat([
+  return concatBytes(
     utf8(PRESENTATION_HEADER_TAG),
     lengthPrefixed(nonce),
     lengthPrefixed(utf8(input.verifierId)),
     lengthPrefixed(utf8(input.requestId)),
     uint32(input.groupIndex),
-  ]);
+  );
 }
 
 export const PSEUDONYM_CONTEXT_TAG = 'privid.pseudonym-context.v1';
@@ -723,10 +722,10 @@ export function pseudonymContext(input: {
   ) {
     throw new CredentialFormatError('INVALID_VALUE', '/period', 'not a pseudonym period');
   }
-  return concat([
+  return concatBytes(
     utf8(PSEUDONYM_CONTEXT_TAG),
     lengthPrefixed(utf8(input.verifierId)),
     lengthPrefixed(utf8(input.scope)),
     lengthPrefixed(utf8(input.period ?? '')),
-  ]);
+  );
 }

@@ -4,6 +4,7 @@
  */
 export {
   verifyPresentation,
+  bindingReasons,
   VERIFICATION_REASON_CODES,
   type VerificationReasonCode,
   type VerificationReason,

@@ -180,6 +180,40 @@ export function verifyPresentation(
   }
 }
 
+/**
+ * The checks that need no cryptography and say whether a presentation answers this request at
+ * all: same request id, verifier id and nonce, and (given the time) a request not yet expired.
+ * A service can run them before it spends any pairing on the proofs; verifyPresentation runs them
+ * first too.
+ */
+export function bindingReasons(
+  presentation: Pick<Presentation, 'requestId' | 'verifierId' | 'nonce'>,
+  request: Pick<PresentationRequest, 'requestId' | 'verifierId' | 'nonce' | 'expiresAt'>,
+  nowSeconds?: number,
+): VerificationReason[] {
+  const reasons: VerificationReason[] = [];
+  for (const field of ['requestId', 'verifierId'] as const) {
+    if (presentation[field] !== request[field]) {
+      reasons.push({
+        code: 'REQUEST_MISMATCH',
+        path: `/presentation/${field}`,
+        message: `${field} is not the request's`,
+      });
+    }
+  }
+  if (presentation.nonce !== request.nonce) {
+    reasons.push({
+      code: 'NONCE_MISMATCH',
+      path: '/presentation/nonce',
+      message: 'the nonce is not the request nonce',
+    });
+  }
+  if (nowSeconds !== undefined && request.expiresAt < nowSeconds) {
+    reasons.push({ code: 'REQUEST_EXPIRED', path: '/request/expiresAt', message: 'the request has expired' });
+  }
+  return reasons;
+}
+
 function verifyUnchecked(
   presentationInput: unknown,
   requestInput: unknown,
@@ -203,25 +237,7 @@ function verifyUnchecked(
   const schemas = options.schemas ?? defaultSchemas;
   const reasons: VerificationReason[] = [];
 
-  for (const field of ['requestId', 'verifierId'] as const) {
-    if (presentation[field] !== request[field]) {
-      reasons.push({
-        code: 'REQUEST_MISMATCH',
-        path: `/presentation/${field}`,
-        message: `${field} is not the request's`,
-      });
-    }
-  }
-  if (presentation.nonce !== request.nonce) {
-    reasons.push({
-      code: 'NONCE_MISMATCH',
-      path: '/presentation/nonce',
-      message: 'the nonce is not the request nonce',
-    });
-  }
-  if (options.nowSeconds !== undefined && request.expiresAt < options.nowSeconds) {
-    reasons.push({ code: 'REQUEST_EXPIRED', path: '/request/expiresAt', message: 'the request has expired' });
-  }
+  reasons.push(...bindingReasons(presentation, request, options.nowSeconds));
   for (let i = request.groups.length; i < presentation.items.length; i++) {
     reasons.push({ code: 'MALFORMED', path: `/presentation/items/${i}`, message: `the request has no group ${i}` });
   }

@@ -2,12 +2,11 @@
  * Labs and their API keys. An API key is shown once, when it is created, and stored only as its
  * SHA-256 hash and a short non-secret prefix (to tell keys apart in listings).
  */
-import { isoDateFromDay } from '../../credential/index.js';
 import { recordAudit, type Actor } from '../audit.js';
-import { Prisma, type ApiKey, type Lab, type PrismaClient } from '../db/generated/client.js';
+import { Prisma, type Lab, type PrismaClient } from '../db/generated/client.js';
 import { ApiError } from '../errors.js';
 import { issuerIdOf } from '../issuer/keys.js';
-import { generateSecret, hashSecret, secretPrefix } from '../security/secrets.js';
+import { createApiKey } from '../security/api-keys.js';
 
 export interface LabView {
   id: string;
@@ -15,15 +14,6 @@ export interface LabView {
   issuerId: string;
   createdAt: string;
   disabledAt: string | null;
-}
-
-export interface ApiKeyView {
-  id: string;
-  prefix: string;
-  createdAt: string;
-  revokedAt: string | null;
-  /** Day of the last use (UTC), or null if never used. */
-  lastUsedOn: string | null;
 }
 
 export function labView(lab: Lab, publicUrl: string): LabView {
@@ -36,31 +26,12 @@ export function labView(lab: Lab, publicUrl: string): LabView {
   };
 }
 
-export function apiKeyView(key: ApiKey): ApiKeyView {
-  return {
-    id: key.id,
-    prefix: key.prefix,
-    createdAt: key.createdAt.toISOString(),
-    revokedAt: key.revokedAt?.toISOString() ?? null,
-    lastUsedOn: key.lastUsedDay === null ? null : isoDateFromDay(key.lastUsedDay),
-  };
-}
-
-async function newApiKey(tx: Prisma.TransactionClient, actor: Actor, labId: string) {
-  const secret = generateSecret('lab');
-  const key = await tx.apiKey.create({
-    data: { ownerKind: 'lab', labId, keyHash: hashSecret(secret), prefix: secretPrefix(secret) },
-  });
-  await recordAudit(tx, actor, 'api_key.created', key.id);
-  return { key, secret };
-}
-
 export async function createLab(prisma: PrismaClient, actor: Actor, name: string) {
   try {
     return await prisma.$transaction(async (tx) => {
       const lab = await tx.lab.create({ data: { name } });
       await recordAudit(tx, actor, 'lab.created', lab.id);
-      return { lab, ...(await newApiKey(tx, actor, lab.id)) };
+      return { lab, ...(await createApiKey(tx, actor, { kind: 'lab', labId: lab.id })) };
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
@@ -80,7 +51,7 @@ export async function createLabApiKey(prisma: PrismaClient, actor: Actor, labId:
   return prisma.$transaction(async (tx) => {
     const lab = await requireLab(tx, labId);
     if (lab.disabledAt !== null) throw new ApiError('CONFLICT', 'the lab is disabled');
-    return newApiKey(tx, actor, labId);
+    return createApiKey(tx, actor, { kind: 'lab', labId });
   });
 }
 

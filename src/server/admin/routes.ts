@@ -27,7 +27,8 @@ import {
 } from '../issuer/keys.js';
 import { registerSchema } from '../issuer/schemas.js';
 import { DEFAULT_SUITE_ID, SUITE_IDS } from '../issuer/suites.js';
-import { apiKeyView, createLab, createLabApiKey, disableLab, labView, requireLab, revokeLabApiKey } from './labs.js';
+import { createLab, createLabApiKey, disableLab, labView, requireLab, revokeLabApiKey } from './labs.js';
+import { apiKeyView } from '../security/api-keys.js';
 
 const LabViewSchema = closed({
   id: Uuid('Lab id'),

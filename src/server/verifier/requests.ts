@@ -29,6 +29,7 @@ import type { PresentationRequest as RequestRow } from '../db/generated/client.j
 import { ApiError } from '../errors.js';
 import { constantTimeEqual, hashSecret } from '../security/secrets.js';
 import type { ServerContext } from '../server.js';
+import { bindingReasons } from '../../verifier/index.js';
 import type { VerifyOutcome } from './engine.js';
 import { OUTCOME_HOLD_MS, type DisclosedItem, type Outcome, type OutcomeHub, type Reason } from './outcomes.js';
 import { requestJson, requestPeriod, verifierNameOf, type PolicyDefinition } from './policies.js';
@@ -375,28 +376,9 @@ export async function verifyStateless(s: Services, body: { request: unknown; pre
   const presentation = parseOr400(parsePresentation, body.presentation, 'body/presentation');
   const now = s.ctx.now();
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  // The checks privid/verifier makes first, made here without taking a worker (and without any
-  // pairing): a presentation for another request, verifier or nonce, or an expired request.
-  const reasons: Reason[] = [];
-  for (const field of ['requestId', 'verifierId'] as const) {
-    if (presentation[field] !== request[field]) {
-      reasons.push({
-        code: 'REQUEST_MISMATCH',
-        path: `/presentation/${field}`,
-        message: `${field} is not the request's`,
-      });
-    }
-  }
-  if (presentation.nonce !== request.nonce) {
-    reasons.push({
-      code: 'NONCE_MISMATCH',
-      path: '/presentation/nonce',
-      message: 'the nonce is not the request nonce',
-    });
-  }
-  if (request.expiresAt < nowSeconds) {
-    reasons.push({ code: REASONS.REQUEST_EXPIRED, path: '/request/expiresAt', message: 'the request has expired' });
-  }
+  // privid/verifier's first checks, made here so a presentation for another request, verifier or
+  // nonce, or an expired request, never takes a worker.
+  const reasons: Reason[] = bindingReasons(presentation, request, nowSeconds);
   if (reasons.length > 0) return { accepted: false, reasons } satisfies StatelessResult;
   const outcome = await s.pool.verify({ presentation, request, today: s.ctx.today(), now: nowSeconds });
   const result: StatelessResult = outcome.accepted

@@ -59,7 +59,8 @@ import { requestView, venueRequest, createRequest, submitPresentation, verifySta
 import { checkPolicyDefinition, createPolicy, policyView, type PolicyDefinition } from './policies.js';
 import { pinnedIssuerInput, trustedIssuerView } from './trust-views.js';
 import type { VerifierService } from './service.js';
-import { requireVenue, venueApiKeyView, venueOf, venueView } from './venues.js';
+import { requireVenue, venueOf, venueView } from './venues.js';
+import { apiKeyView } from '../security/api-keys.js';
 
 /** How long a long poll of the events route waits before answering with the current state. */
 const LONG_POLL_MS = 25_000;
@@ -106,7 +107,7 @@ export function verifierRoutes(service: VerifierService) {
         const created = await service.venueKeys.createVenue(actorOf(request, 'admin'), request.body.name);
         return reply.code(201).send({
           venue: venueView(created.venue, publicUrl),
-          apiKey: venueApiKeyView(created.key),
+          apiKey: apiKeyView(created.key),
           key: created.secret,
         });
       },
@@ -166,7 +167,7 @@ export function verifierRoutes(service: VerifierService) {
         ]);
         return {
           venue: venueView(found, publicUrl),
-          apiKeys: apiKeys.map(venueApiKeyView),
+          apiKeys: apiKeys.map(apiKeyView),
           policies: policies.map(policyView),
         };
       },
@@ -211,7 +212,7 @@ export function verifierRoutes(service: VerifierService) {
       },
       async (request, reply) => {
         const created = await service.venueKeys.createKey(actorOf(request, 'admin'), request.params.venueId);
-        return reply.code(201).send({ apiKey: venueApiKeyView(created.key), key: created.secret });
+        return reply.code(201).send({ apiKey: apiKeyView(created.key), key: created.secret });
       },
     );
 
@@ -231,7 +232,7 @@ export function verifierRoutes(service: VerifierService) {
         },
       },
       async (request) =>
-        venueApiKeyView(
+        apiKeyView(
           await service.venueKeys.revokeKey(actorOf(request, 'admin'), request.params.venueId, request.params.apiKeyId),
         ),
     );

@@ -9,11 +9,11 @@
  * forgets it at once, and other processes within VENUE_KEY_CACHE_MS.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isoDateFromDay } from '../../credential/index.js';
 import { recordAudit, type Actor } from '../audit.js';
 import { Prisma, type ApiKey, type PrismaClient, type Venue } from '../db/generated/client.js';
 import { ApiError } from '../errors.js';
-import { constantTimeEqual, generateSecret, hashSecret, secretPrefix } from '../security/secrets.js';
+import { createApiKey } from '../security/api-keys.js';
+import { constantTimeEqual, hashSecret, secretPrefix } from '../security/secrets.js';
 import type { ServerContext } from '../server.js';
 
 export const VENUE_KEY_CACHE_MS = 5_000;
@@ -30,14 +30,6 @@ export interface VenueView {
   disabledAt: string | null;
 }
 
-export interface VenueApiKeyView {
-  id: string;
-  prefix: string;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedOn: string | null;
-}
-
 /** The verifier id of a venue in its presentation requests: a URL naming it on this server. */
 export function verifierIdOf(publicUrl: string, venueId: string): string {
   return `${publicUrl}/v1/venues/${venueId}`;
@@ -51,25 +43,6 @@ export function venueView(venue: Venue, publicUrl: string): VenueView {
     createdAt: venue.createdAt.toISOString(),
     disabledAt: venue.disabledAt?.toISOString() ?? null,
   };
-}
-
-export function venueApiKeyView(key: ApiKey): VenueApiKeyView {
-  return {
-    id: key.id,
-    prefix: key.prefix,
-    createdAt: key.createdAt.toISOString(),
-    revokedAt: key.revokedAt?.toISOString() ?? null,
-    lastUsedOn: key.lastUsedDay === null ? null : isoDateFromDay(key.lastUsedDay),
-  };
-}
-
-async function newVenueKey(tx: Prisma.TransactionClient, actor: Actor, venueId: string) {
-  const secret = generateSecret('ven');
-  const key = await tx.apiKey.create({
-    data: { ownerKind: 'venue', venueId, keyHash: hashSecret(secret), prefix: secretPrefix(secret) },
-  });
-  await recordAudit(tx, actor, 'api_key.created', key.id);
-  return { key, secret };
 }
 
 export async function requireVenue(prisma: PrismaClient | Prisma.TransactionClient, venueId: string): Promise<Venue> {
@@ -96,7 +69,7 @@ export class VenueKeys {
       return await this.#prisma.$transaction(async (tx) => {
         const venue = await tx.venue.create({ data: { name } });
         await recordAudit(tx, actor, 'venue.created', venue.id);
-        return { venue, ...(await newVenueKey(tx, actor, venue.id)) };
+        return { venue, ...(await createApiKey(tx, actor, { kind: 'venue', venueId: venue.id })) };
       });
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
@@ -110,7 +83,7 @@ export class VenueKeys {
     return this.#prisma.$transaction(async (tx) => {
       const venue = await requireVenue(tx, venueId);
       if (venue.disabledAt !== null) throw new ApiError('CONFLICT', 'the venue is disabled');
-      return newVenueKey(tx, actor, venueId);
+      return createApiKey(tx, actor, { kind: 'venue', venueId });
     });
   }
 
