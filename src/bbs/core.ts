@@ -77,3 +77,20 @@ export function coreVerifyDecoded(
   if (e <= 0n || e >= r) return false;
   return pairingCheckWithBase(A, publicKey, B.subtract(multiplyPublic(A, e)));
 }
+
+/**
+ * The check CoreProofGen RECOMMENDS before proving: a proof from a signature that does not
+ * verify would be rejected anyway, and failing here tells the holder their credential (or blind
+ * factor, or nym secret) is wrong instead of handing the verifier garbage.
+ */
+export function assertSignatureVerifies(
+  ctx: CoreContext,
+  publicKey: Uint8Array,
+  signature: Signature,
+  header: Uint8Array,
+  messages: readonly bigint[],
+): void {
+  if (!coreVerifyDecoded(ctx, publicKey, signature, header, messages)) {
+    throw new BbsError('INVALID_SIGNATURE_FOR_PROOF', 'signature', 'the signature does not verify for these messages');
+  }
+}

@@ -18,7 +18,7 @@ import {
 } from './validate.js';
 import { octetsToPublicKey } from './curve.js';
 import { getCiphersuite, type Ciphersuite, type CiphersuiteName } from './ciphersuites.js';
-import { coreSign, coreVerifyDecoded, type CoreContext } from './core.js';
+import { assertSignatureVerifies, coreSign, coreVerifyDecoded, type CoreContext } from './core.js';
 import { octetsToProof, proofUndisclosedCount } from './encoding.js';
 import { BbsError } from './errors.js';
 import { createGenerators, MAX_GENERATORS } from './generators.js';
@@ -126,11 +126,7 @@ export function proofGen(params: ProofGenParams): Uint8Array {
   const disclosedIndexes = requiredIndexList(params.disclosedIndexes, 'disclosedIndexes');
   const ctx = context(cs, messages.length);
   const scalars = messagesToScalars(cs, messages, ctx.apiId);
-  // A proof from a signature that does not verify would be rejected anyway; failing early
-  // tells the holder their credential is broken instead of handing the verifier garbage.
-  if (!coreVerifyDecoded(ctx, params.publicKey, signature, header, scalars)) {
-    throw new BbsError('INVALID_SIGNATURE_FOR_PROOF', 'signature', 'the signature does not verify for these messages');
-  }
+  assertSignatureVerifies(ctx, params.publicKey, signature, header, scalars);
   return coreProofGen(
     ctx,
     params.publicKey,

@@ -23,7 +23,7 @@
 import { ascii, assertBytes, concatBytes } from '../bytes.js';
 import { octetsToPublicKey, scalarToOctets } from '../curve.js';
 import { getCiphersuite, type Ciphersuite, type CiphersuiteName } from '../ciphersuites.js';
-import { coreVerifyDecoded } from '../core.js';
+import { assertSignatureVerifies, coreVerifyDecoded } from '../core.js';
 import { octetsToProof, proofUndisclosedCount } from '../encoding.js';
 import { BbsError } from '../errors.js';
 import { MAX_GENERATORS } from '../generators.js';
@@ -339,11 +339,7 @@ export function blindProofGenScalars(params: BlindProofGenScalarsParams): Uint8A
   const random = randomSource(cs, params.randomScalars);
   const ctx = blindLayoutContext(cs, blindApiId(cs), L, committed.length + 1);
   const scalars = blindLayoutScalars(messageScalars, secretProverBlind, committed);
-  // As in the core proofGen: a proof from a signature that does not verify would be rejected
-  // anyway; failing early tells the holder their credential (or blind factor) is wrong.
-  if (!coreVerifyDecoded(ctx, params.publicKey, signature, header, scalars)) {
-    throw new BbsError('INVALID_SIGNATURE_FOR_PROOF', 'signature', 'the signature does not verify for these messages');
-  }
+  assertSignatureVerifies(ctx, params.publicKey, signature, header, scalars);
   return coreProofGen(
     ctx,
     params.publicKey,

@@ -22,7 +22,7 @@
 import { ascii, assertBytes, concatBytes, i2osp } from '../bytes.js';
 import { add, multiply, octetsToPointG1, octetsToPublicKey, pointToOctetsG1, scalarToOctets } from '../curve.js';
 import { getCiphersuite, type Ciphersuite } from '../ciphersuites.js';
-import { coreVerifyDecoded } from '../core.js';
+import { assertSignatureVerifies, coreVerifyDecoded } from '../core.js';
 import { octetsToProof, octetsToSignature, proofUndisclosedCount } from '../encoding.js';
 import { BbsError } from '../errors.js';
 import { MAX_GENERATORS } from '../generators.js';
@@ -471,10 +471,7 @@ export function proofGenWithNymScalars(params: ProofGenWithNymScalarsParams): Pr
   const ctx = blindLayoutContext(cs, apiId, L, committed.length + N + 1);
   const scalars = [...blindLayoutScalars(messageScalars, secretProverBlind, committed), ...nymSecrets];
   const signedHeader = nymHeader(header, N);
-  // As in the core proofGen: fail early on a credential that does not verify.
-  if (!coreVerifyDecoded(ctx, params.publicKey, signature, signedHeader, scalars)) {
-    throw new BbsError('INVALID_SIGNATURE_FOR_PROOF', 'signature', 'the signature does not verify for these messages');
-  }
+  assertSignatureVerifies(ctx, params.publicKey, signature, signedHeader, scalars);
   const { proof, pseudonym } = coreProofGenWithNym(
     ctx,
     params.publicKey,
