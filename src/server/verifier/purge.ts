@@ -7,10 +7,10 @@
  * Every cut-off is computed from the server clock (ctx.now), not the database's.
  */
 import type { PrismaClient } from '../db/generated/client.js';
-import { IN_PROGRESS, INTERRUPTED } from './requests.js';
+import { INTERRUPTED } from './requests.js';
 
 export const PURGE_INTERVAL_MS = 60_000;
-/** A verification still IN_PROGRESS this long after the request expired is taken as interrupted. */
+/** A request still `verifying` this long after it expired is taken as interrupted. */
 const INTERRUPTED_AFTER_MS = 5 * 60_000;
 const MS_PER_DAY = 86_400_000;
 
@@ -27,12 +27,8 @@ export async function purge(prisma: PrismaClient, now: Date, retentionDays: numb
     data: { status: 'expired', outcomeCode: 'REQUEST_EXPIRED', completedAt: now },
   });
   const interrupted = await prisma.presentationRequest.updateMany({
-    where: {
-      status: 'rejected',
-      outcomeCode: IN_PROGRESS,
-      expiresAt: { lte: new Date(now.getTime() - INTERRUPTED_AFTER_MS) },
-    },
-    data: { outcomeCode: INTERRUPTED, completedAt: now },
+    where: { status: 'verifying', expiresAt: { lte: new Date(now.getTime() - INTERRUPTED_AFTER_MS) } },
+    data: { status: 'rejected', outcomeCode: INTERRUPTED, completedAt: now },
   });
   const cutoff = new Date(now.getTime() - retentionDays * MS_PER_DAY);
   const deletedRequests = await prisma.presentationRequest.deleteMany({

@@ -7,7 +7,8 @@
  * - Exactly once: the answer that flips the request out of `pending` (a conditional UPDATE ... WHERE
  *   status = 'pending' AND expires_at > now) is the only one verified; concurrent or later answers get
  *   REQUEST_ALREADY_ANSWERED, answers after the expiry REQUEST_EXPIRED. While the proof is verified the
- *   row reads `rejected` with outcome code IN_PROGRESS, so a crash in between fails closed.
+ *   row reads `verifying`; a process that stops in between leaves it so (never accepted), and the
+ *   housekeeping later records it as rejected, INTERRUPTED.
  * - A presentation made for another request or venue (its requestId, nonce or verifierId echo differs)
  *   is rejected with PRESENTATION_REPLAYED without any cryptography.
  * - A policy with a pseudonym period admits one accepted presentation per pseudonym and period: the
@@ -49,8 +50,6 @@ export const REASONS = {
   VERIFICATION_ERROR: 'VERIFICATION_ERROR',
 } as const;
 
-/** Outcome code of a request whose answer is being verified. */
-export const IN_PROGRESS = 'IN_PROGRESS';
 /** Outcome code of a request whose verification never finished (the process stopped). */
 export const INTERRUPTED = 'INTERRUPTED';
 
@@ -72,7 +71,6 @@ export function isUuid(value: string): boolean {
 /** The status a row shows to the venue at `now`. */
 export function statusOf(row: Pick<RequestRow, 'status' | 'outcomeCode' | 'expiresAt'>, now: Date): RequestStatus {
   if (row.status === 'pending') return row.expiresAt <= now ? 'expired' : 'pending';
-  if (row.status === 'rejected' && row.outcomeCode === IN_PROGRESS) return 'verifying';
   return row.status;
 }
 
@@ -173,7 +171,7 @@ export async function submitPresentation(s: Services, requestId: string, body: u
   const replayed = !echoMatches(presentation, row.id, row.nonceHash, verifierId);
   const claimed = await prisma.presentationRequest.updateMany({
     where: { id: row.id, status: 'pending', expiresAt: { gt: now } },
-    data: { status: 'rejected', outcomeCode: IN_PROGRESS },
+    data: { status: 'verifying' },
   });
   if (claimed.count !== 1) {
     const current = await prisma.presentationRequest.findUnique({ where: { id: row.id } });
@@ -189,8 +187,8 @@ export async function submitPresentation(s: Services, requestId: string, body: u
       ticket = pool.admit();
     } catch (error) {
       await prisma.presentationRequest.updateMany({
-        where: { id: row.id, status: 'rejected', outcomeCode: IN_PROGRESS },
-        data: { status: 'pending', outcomeCode: null },
+        where: { id: row.id, status: 'verifying' },
+        data: { status: 'pending' },
       });
       throw error;
     }
@@ -301,7 +299,7 @@ async function finish(
     }
     const code = result.status === 'accepted' ? REASONS.ACCEPTED : (result.reasons[0]?.code ?? 'REJECTED');
     await tx.presentationRequest.updateMany({
-      where: { id: row.id, outcomeCode: IN_PROGRESS },
+      where: { id: row.id, status: 'verifying' },
       data: { status: result.status, outcomeCode: code.slice(0, 64), completedAt },
     });
     return result;

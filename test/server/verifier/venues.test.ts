@@ -196,6 +196,26 @@ describe.each(DB_KINDS)('venues, policies and housekeeping on %s', (kind) => {
     t.clock.advance(-(121_000 + toMidnight + 7 * MS_PER_DAY));
   });
 
+  it('records a verification a stopped process left unfinished as rejected, INTERRUPTED (never accepted)', async () => {
+    const service = verifierServiceOf(t.server.context)!;
+    const venue = await createVenue(t);
+    await createPolicy(t, venue, 'bar', barPolicy([lab.issuerId]));
+    const created = await newRequest(t, venue, 'bar');
+    // What a crash between claiming the request and recording its outcome leaves behind.
+    await t.server.db.prisma.presentationRequest.update({ where: { id: created.id }, data: { status: 'verifying' } });
+    expect(await poll(t, venue, created.id)).toMatchObject({ status: 'verifying' });
+
+    t.clock.advance(121_000);
+    await service.housekeeping();
+    expect(await poll(t, venue, created.id)).toMatchObject({ status: 'verifying' });
+
+    t.clock.advance(5 * 60_000);
+    await service.housekeeping();
+    const row = await t.server.db.prisma.presentationRequest.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row).toMatchObject({ status: 'rejected', outcomeCode: 'INTERRUPTED' });
+    t.clock.advance(-(121_000 + 5 * 60_000));
+  });
+
   it('logs no proof, nonce, disclosed value or pseudonym', async () => {
     const venue = await createVenue(t);
     await createPolicy(t, venue, 'bar', barPolicy([lab.issuerId]));

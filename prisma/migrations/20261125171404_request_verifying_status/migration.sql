@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "presentation_request_status" ADD VALUE 'verifying';
