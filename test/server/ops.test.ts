@@ -68,7 +68,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs `npm start`'s command until it has printed its banner; returns its output and a way to stop it. */
 async function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/server/main.ts'], {
+  // What `npm start` runs: one node process with tsx as a loader, so signals reach the server itself
+  // (tsx's CLI would put a relaying parent process in between).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -134,7 +136,9 @@ describe('npm start', () => {
   });
 
   it('refuses to start with invalid settings, saying which', async () => {
-    const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/server/main.ts'], {
+    // What `npm start` runs: one node process with tsx as a loader, so signals reach the server itself
+  // (tsx's CLI would put a relaying parent process in between).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
       cwd: root,
       env: { ...process.env, PRIVID_DATA_DIR: dataDir, PORT: 'eighty', PRIVID_KEK: randomBytes(32).toString('base64') },
       stdio: ['ignore', 'pipe', 'pipe'],
