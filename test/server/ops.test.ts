@@ -137,8 +137,8 @@ describe('npm start', () => {
 
   it('refuses to start with invalid settings, saying which', async () => {
     // What `npm start` runs: one node process with tsx as a loader, so signals reach the server itself
-  // (tsx's CLI would put a relaying parent process in between).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    // (tsx's CLI would put a relaying parent process in between).
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
       cwd: root,
       env: { ...process.env, PRIVID_DATA_DIR: dataDir, PORT: 'eighty', PRIVID_KEK: randomBytes(32).toString('base64') },
       stdio: ['ignore', 'pipe', 'pipe'],
