@@ -3,8 +3,6 @@
  * ciphersuites. Commitments (with the draft's mocked scalars), signatures and proofs are
  * reproduced byte for byte; each is then verified, and a tampered copy must be rejected.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ascii,
@@ -24,10 +22,9 @@ import {
   verifyBlindSign,
   verifyCommitment,
 } from '../../src/bbs/index.js';
-import { hex, listVectors, readVector, SUITE_FOLDERS, toHex, VECTORS_DIR } from '../support/vectors.js';
+import { hex, listVectors, readVector, SUITE_FOLDERS, toHex, vectorsPresent } from '../support/vectors.js';
 
-const PRESENT = existsSync(join(VECTORS_DIR, 'bbs-blind'));
-if (!PRESENT) console.warn(`\n*** bbs-blind vectors NOT FOUND under ${VECTORS_DIR}: blind conformance SKIPPED ***\n`);
+const PRESENT = vectorsPresent('bbs-blind');
 
 interface GeneratorSet {
   api_id: string;

@@ -4,8 +4,6 @@
  * byte for byte (with the draft's mocked scalars); each is then verified, and a tampered copy must
  * be rejected.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ascii,
@@ -25,11 +23,9 @@ import {
   verifyCommitmentWithNym,
   verifyFinalizeWithNym,
 } from '../../src/bbs/index.js';
-import { hex, listVectors, readVector, SUITE_FOLDERS, toHex, VECTORS_DIR } from '../support/vectors.js';
+import { hex, listVectors, readVector, SUITE_FOLDERS, toHex, vectorsPresent } from '../support/vectors.js';
 
-const PRESENT = existsSync(join(VECTORS_DIR, 'bbs-pseudonyms'));
-if (!PRESENT)
-  console.warn(`\n*** bbs-pseudonyms vectors NOT FOUND under ${VECTORS_DIR}: pseudonym conformance SKIPPED ***\n`);
+const PRESENT = vectorsPresent('bbs-pseudonyms');
 
 interface GeneratorSet {
   api_id: string;

@@ -8,19 +8,26 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const VECTORS_DIR = resolve(process.env.PRIVID_VECTORS_DIR ?? join(repoRoot, '..', 'shared', 'vectors'));
-export const VECTORS_PRESENT = existsSync(join(VECTORS_DIR, 'bbs-core'));
+/**
+ * Whether one fixture folder (bbs-core, bbs-blind, bbs-pseudonyms) is there. Loud when it is not;
+ * fatal when PRIVID_REQUIRE_VECTORS=1 (CI), where a missing folder is a broken checkout rather
+ * than a reason to skip conformance.
+ */
+export function vectorsPresent(folder: string): boolean {
+  const present = existsSync(join(VECTORS_DIR, folder));
+  if (!present && process.env.PRIVID_REQUIRE_VECTORS === '1') {
+    throw new Error(`IETF BBS test vectors required but ${folder} not found under ${VECTORS_DIR}`);
+  }
+  if (!present) {
+    console.warn(
+      `\n*** IETF BBS test vectors ${folder} NOT FOUND under ${VECTORS_DIR} ***\n` +
+        '*** Their conformance tests are SKIPPED. Set PRIVID_VECTORS_DIR to the shared/vectors folder. ***\n',
+    );
+  }
+  return present;
+}
 
-if (!VECTORS_PRESENT && process.env.PRIVID_REQUIRE_VECTORS === '1') {
-  // CI sets this: there, missing vectors are a broken checkout, not a reason to skip.
-  throw new Error(`IETF BBS test vectors required but not found at ${VECTORS_DIR}`);
-}
-if (!VECTORS_PRESENT) {
-  // Loud on purpose: a silent skip would let a broken checkout look conformant.
-  console.warn(
-    `\n*** IETF BBS test vectors NOT FOUND at ${VECTORS_DIR} ***\n` +
-      '*** Conformance tests are SKIPPED. Set PRIVID_VECTORS_DIR to the shared/vectors folder. ***\n',
-  );
-}
+export const VECTORS_PRESENT = vectorsPresent('bbs-core');
 
 export const SUITE_FOLDERS = {
   'BLS12-381-SHA-256': 'bls12-381-sha-256',
