@@ -146,10 +146,7 @@ async function sign(params: SuiteSignParams): Promise<Uint8Array> {
 async function verify(params: SuiteVerifyParams): Promise<boolean> {
   assertParams(params);
   rejectHeader(params.header);
-  const publicKey = copyOf(params.publicKey, 'publicKey');
-  checkPublicKey(publicKey);
-  const signature = copyOf(params.signature, 'signature');
-  checkSignature(signature);
+  const { publicKey, signature } = checkedKeyAndSignature(params);
   const messages = messageList(params.messages, 'messages', 1);
   return verifyChecked(publicKey, signature, messages);
 }
@@ -173,10 +170,7 @@ async function verifyChecked(
 async function proofGen(params: SuiteProofGenParams): Promise<Uint8Array> {
   assertParams(params);
   rejectHeader(params.header);
-  const publicKey = copyOf(params.publicKey, 'publicKey');
-  checkPublicKey(publicKey);
-  const signature = copyOf(params.signature, 'signature');
-  checkSignature(signature);
+  const { publicKey, signature } = checkedKeyAndSignature(params);
   const messages = messageList(params.messages, 'messages', 1);
   const nonce = optionalBytes(params.presentationHeader, 'presentationHeader');
   const revealed = indexList(params.disclosedIndexes, messages.length);
@@ -322,6 +316,18 @@ function checkSecretKey(secretKey: unknown): asserts secretKey is Uint8Array {
   }
   const sk = os2ip(secretKey);
   if (sk === 0n || sk >= r) throw new BbsError('SCALAR_OUT_OF_RANGE', 'secretKey', 'secret key must be in 1..r-1');
+}
+
+/**
+ * Private, checked copies of the public key and signature, the common start of verify and
+ * proofGen: the library only ever sees bytes that passed every check here.
+ */
+function checkedKeyAndSignature(params: { readonly publicKey: unknown; readonly signature: unknown }) {
+  const publicKey = copyOf(params.publicKey, 'publicKey');
+  checkPublicKey(publicKey);
+  const signature = copyOf(params.signature, 'signature');
+  checkSignature(signature);
+  return { publicKey, signature };
 }
 
 /**

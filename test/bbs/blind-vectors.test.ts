@@ -13,31 +13,15 @@ import {
   blindSign,
   commit,
   committedCountOf,
-  createBlindGenerators,
-  createGenerators,
   getCiphersuite,
-  getP1,
-  pointToOctetsG1,
   seededRandomScalars,
   verifyBlindSign,
   verifyCommitment,
 } from '../../src/bbs/index.js';
+import { expectGeneratorFixture, type MockRng } from '../support/blind-fixtures.js';
 import { hex, listVectors, readVector, SUITE_FOLDERS, toHex, vectorsPresent } from '../support/vectors.js';
 
 const PRESENT = vectorsPresent('bbs-blind');
-
-interface GeneratorSet {
-  api_id: string;
-  P1: string;
-  Q1: string;
-  MsgGenerators: string[];
-}
-
-interface MockRng {
-  SEED: string;
-  commit?: { DST: string };
-  proof?: { DST: string };
-}
 
 interface CommitVector {
   caseName: string;
@@ -107,26 +91,7 @@ for (const [ciphersuite, folder] of Object.entries(SUITE_FOLDERS) as [keyof type
       : { messages: [], committedMessages: [] };
 
     it('generators and blind generators reproduce the fixture', () => {
-      const v = readVector<{ generators: GeneratorSet; blindGenerators: GeneratorSet }>(
-        'bbs-blind',
-        folder,
-        'generators.json',
-      );
-      expect(toHex(apiId)).toBe(toHex(ascii(v.generators.api_id)));
-      expect(v.blindGenerators.api_id).toBe(`BLIND_${v.generators.api_id}`);
-      const p1 = toHex(pointToOctetsG1(getP1(cs)));
-      expect(v.generators.P1).toBe(p1);
-      expect(v.blindGenerators.P1).toBe(p1);
-      const generators = createGenerators(cs, v.generators.MsgGenerators.length + 1, apiId);
-      expect(generators.map((g) => toHex(pointToOctetsG1(g)))).toEqual([
-        v.generators.Q1,
-        ...v.generators.MsgGenerators,
-      ]);
-      const blind = createBlindGenerators(cs, v.blindGenerators.MsgGenerators.length + 1, apiId);
-      expect(blind.map((g) => toHex(pointToOctetsG1(g)))).toEqual([
-        v.blindGenerators.Q1,
-        ...v.blindGenerators.MsgGenerators,
-      ]);
+      expectGeneratorFixture('bbs-blind', folder, cs, apiId);
     });
 
     for (const file of listVectors('bbs-blind', folder, 'commit')) {

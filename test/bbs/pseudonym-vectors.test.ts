@@ -11,11 +11,7 @@ import {
   blindSignWithNym,
   calculatePseudonym,
   commitWithNym,
-  createBlindGenerators,
-  createGenerators,
   getCiphersuite,
-  getP1,
-  pointToOctetsG1,
   proofGenWithNym,
   proofVerifyWithNym,
   pseudonymApiId,
@@ -23,22 +19,10 @@ import {
   verifyCommitmentWithNym,
   verifyFinalizeWithNym,
 } from '../../src/bbs/index.js';
+import { expectGeneratorFixture, type MockRng } from '../support/blind-fixtures.js';
 import { hex, listVectors, readVector, SUITE_FOLDERS, toHex, vectorsPresent } from '../support/vectors.js';
 
 const PRESENT = vectorsPresent('bbs-pseudonyms');
-
-interface GeneratorSet {
-  api_id: string;
-  P1: string;
-  Q1: string;
-  MsgGenerators: string[];
-}
-
-interface MockRng {
-  SEED: string;
-  commit?: { DST: string };
-  proof?: { DST: string };
-}
 
 interface NymCommitVector {
   caseName: string;
@@ -111,24 +95,7 @@ for (const [ciphersuite, folder] of Object.entries(SUITE_FOLDERS) as [keyof type
     const apiId = pseudonymApiId(cs);
 
     it('generators and blind generators reproduce the fixture', () => {
-      const v = readVector<{ generators: GeneratorSet; blindGenerators: GeneratorSet }>(
-        'bbs-pseudonyms',
-        folder,
-        'generators.json',
-      );
-      expect(toHex(apiId)).toBe(toHex(ascii(v.generators.api_id)));
-      expect(v.blindGenerators.api_id).toBe(`BLIND_${v.generators.api_id}`);
-      expect(v.generators.P1).toBe(toHex(pointToOctetsG1(getP1(cs))));
-      const generators = createGenerators(cs, v.generators.MsgGenerators.length + 1, apiId);
-      expect(generators.map((g) => toHex(pointToOctetsG1(g)))).toEqual([
-        v.generators.Q1,
-        ...v.generators.MsgGenerators,
-      ]);
-      const blind = createBlindGenerators(cs, v.blindGenerators.MsgGenerators.length + 1, apiId);
-      expect(blind.map((g) => toHex(pointToOctetsG1(g)))).toEqual([
-        v.blindGenerators.Q1,
-        ...v.blindGenerators.MsgGenerators,
-      ]);
+      expectGeneratorFixture('bbs-pseudonyms', folder, cs, apiId);
     });
 
     for (const file of listVectors('bbs-pseudonyms', folder, 'nymCommit')) {
