@@ -8,6 +8,7 @@
  */
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import type { WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
+import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { BbsError } from './errors.js';
 import { bytesToHex, os2ip } from './bytes.js';
 
@@ -214,4 +215,66 @@ export function pairingCheckWithBase(P: G1Point, publicKey: Uint8Array, Q: G1Poi
 /** BP2 * scalar for SkToPk; the base point is precomputed by noble. */
 export function g2BaseMultiply(scalar: bigint): G2Point {
   return G2.BASE.multiply(scalar);
+}
+
+/**
+ * The pairing equation a proof verification ends with, h(P, W) * h(Q, -BP2) == Identity_GT
+ * (P = Abar, Q = Bbar, W the public key as validated octets), kept so that many of them can be
+ * checked together (src/bbs/pairing-claims.ts).
+ */
+export interface PairingClaim {
+  readonly P: G1Point;
+  readonly Q: G1Point;
+  readonly publicKey: Uint8Array;
+}
+
+/**
+ * Checks prod_i (h(P_i, W_i) * h(Q_i, -BP2))^(d_i) == Identity_GT for nonzero public coefficients
+ * d_i: the small-exponent batch test (see docs/performance.md for why a false claim survives it
+ * with probability at most 1/2^64 when the d_i are random 64-bit values).
+ *
+ * By bilinearity the product is h(sum_{i: W_i = W} d_i * P_i, W) over the distinct keys W times
+ * h(sum_i d_i * Q_i, -BP2): one Miller loop over (distinct keys + 1) pairs with their precomputed
+ * lines, and one final exponentiation, however many claims there are. The sums are
+ * variable-time multi-scalar multiplications (every input is public) sharing one doubling chain.
+ * One claim with d = 1 is exactly pairingCheckWithBase.
+ */
+export function pairingCheckCombined(claims: readonly PairingClaim[], coefficients: readonly bigint[]): boolean {
+  if (claims.length !== coefficients.length) throw new Error('one coefficient per claim');
+  const byKey = new Map<string, { lines: PairingLines; points: G1Point[]; scalars: bigint[] }>();
+  const qPoints: G1Point[] = [];
+  const qScalars: bigint[] = [];
+  for (let i = 0; i < claims.length; i++) {
+    const { P, Q, publicKey } = claims[i]!;
+    const d = coefficients[i]!;
+    // Like pairingCheckWithBase: an identity point is a failed claim, never a neutral factor.
+    if (P.is0() || Q.is0() || d <= 0n || d >= r) return false;
+    const id = bytesToHex(publicKey);
+    let group = byKey.get(id);
+    if (!group) {
+      group = { lines: publicKeyEntry(publicKey, 'publicKey').lines, points: [], scalars: [] };
+      byKey.set(id, group);
+    }
+    group.points.push(P);
+    group.scalars.push(d);
+    qPoints.push(Q);
+    qScalars.push(d);
+  }
+  negBp2Lines ??= bls12_381.utils.calcPairingPrecomputes(G2.BASE.negate());
+  const pairs: [PairingLines, bigint, bigint][] = [];
+  const addPair = (lines: PairingLines, sum: G1Point) => {
+    // h(O, X) = 1: an identity sum contributes nothing (and has no affine form).
+    if (sum.is0()) return;
+    const { x, y } = sum.toAffine();
+    pairs.push([lines, x, y]);
+  };
+  for (const group of byKey.values()) addPair(group.lines, combine(group.points, group.scalars));
+  addPair(negBp2Lines, combine(qPoints, qScalars));
+  if (pairs.length === 0) return true;
+  return Fp12.eql(Fp12.finalExponentiate(bls12_381.millerLoopBatch(pairs)), Fp12.ONE);
+}
+
+/** sum points[i] * scalars[i] for public scalars: Straus, one shared doubling chain. */
+function combine(points: G1Point[], scalars: bigint[]): G1Point {
+  return points.length === 1 ? points[0]!.multiplyUnsafe(scalars[0]!) : mulAddUnsafe(G1, points, scalars);
 }

@@ -55,7 +55,7 @@ export function seededRandomScalars(cs: Ciphersuite, seed: Uint8Array, dst: Uint
 }
 
 /** Browser, React Native (with a getRandomValues polyfill) and Node all expose Web Crypto. */
-function randomBytes(length: number): Uint8Array {
+export function randomBytes(length: number): Uint8Array {
   const webCrypto = (globalThis as { crypto?: { getRandomValues?: (a: Uint8Array) => Uint8Array } }).crypto;
   if (!webCrypto?.getRandomValues) {
     throw new BbsError('RANDOMNESS_FAILURE', 'crypto', 'no crypto.getRandomValues on this platform');

@@ -51,6 +51,14 @@ export {
   type G1Point,
   type G2Point,
 } from './curve.js';
+export { batchProofVerify, type BatchProofItem, type BatchVerdict } from './batch.js';
+export {
+  checkPairingClaims,
+  deferPairingChecks,
+  findFailingClaims,
+  COEFFICIENT_BITS,
+  type PairingClaim,
+} from './pairing-claims.js';
 export { bytesToHex, hexToBytes, concatBytes, i2osp, os2ip, ascii } from './bytes.js';
 export {
   ietfSuite,

@@ -5,13 +5,14 @@
  * pseudonym drafts build their proofs from the same pieces.
  */
 import { concatBytes, i2osp } from './bytes.js';
-import { add, inv, msmPublic, mul, multiply, pairingCheckWithBase, sub, sumOfProducts, type G1Point } from './curve.js';
+import { add, inv, msmPublic, mul, multiply, sub, sumOfProducts, type G1Point } from './curve.js';
 import { type CoreContext, splitGenerators } from './core.js';
 import { calculateDomain } from './domain.js';
 import { int, proofToOctets, scalar, serialize, type Proof, type Serializable, type Signature } from './encoding.js';
 import { BbsError } from './errors.js';
 import { getP1 } from './generators.js';
 import { hashToScalar, hashToScalarDst, type RandomScalars } from './hashing.js';
+import { checkOrDeferPairingClaim } from './pairing-claims.js';
 
 /** init_res: (Abar, Bbar, D, T1, T2, domain). */
 export interface ProofInitResult {
@@ -239,6 +240,6 @@ export function coreProofVerifyDecoded(
   const challenge = proofChallengeCalculate(ctx, init, disclosedMessages, disclosedIndexes, presentationHeader);
   // 5. if cp != challenge, return INVALID (the challenge is public: no constant-time compare needed)
   if (challenge !== proof.challenge) return false;
-  // 6. h(Abar, W) * h(Bbar, -BP2) == Identity_GT
-  return pairingCheckWithBase(proof.Abar, publicKey, proof.Bbar);
+  // 6. h(Abar, W) * h(Bbar, -BP2) == Identity_GT (deferred when batch-verifying: pairing-claims.ts)
+  return checkOrDeferPairingClaim({ P: proof.Abar, Q: proof.Bbar, publicKey });
 }

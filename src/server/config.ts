@@ -32,6 +32,7 @@ export interface ServerConfig {
   readonly submitRateLimitPerMinute: number;
   readonly verifyWorkers: number;
   readonly verifyQueueLimit: number;
+  readonly verifyMaxBatch: number;
   readonly trustSyncIntervalSeconds: number;
 }
 
@@ -96,6 +97,11 @@ export const SETTINGS: readonly SettingDoc[] = [
   { name: 'PRIVID_SUBMIT_RATE_LIMIT', default: '120', meaning: 'Presentation submissions per client per minute.' },
   { name: 'PRIVID_VERIFY_WORKERS', default: '(number of cores)', meaning: 'Worker threads verifying proofs.' },
   { name: 'PRIVID_VERIFY_QUEUE', default: '256', meaning: 'Queued verifications before answering 429.' },
+  {
+    name: 'PRIVID_VERIFY_BATCH',
+    default: '16',
+    meaning: 'Most queued verifications a worker checks with one combined pairing check (1: no batching).',
+  },
   { name: 'PRIVID_TRUST_SYNC_INTERVAL', default: '3600', meaning: 'Seconds between trust-list syncs with issuers.' },
 ];
 
@@ -140,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     submitRateLimitPerMinute: int(env, 'PRIVID_SUBMIT_RATE_LIMIT', 120, 1, 1_000_000),
     verifyWorkers: int(env, 'PRIVID_VERIFY_WORKERS', cores, 0, 256),
     verifyQueueLimit: int(env, 'PRIVID_VERIFY_QUEUE', 256, 1, 1_000_000),
+    verifyMaxBatch: int(env, 'PRIVID_VERIFY_BATCH', 16, 1, 256),
     trustSyncIntervalSeconds: int(env, 'PRIVID_TRUST_SYNC_INTERVAL', 3600, 10, 7 * 86400),
   };
 }

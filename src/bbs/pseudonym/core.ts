@@ -21,12 +21,13 @@
  *   challenge = hash_to_scalar(c_octs, api_id || "H2S_")
  */
 import { ascii, concatBytes, i2osp } from '../bytes.js';
-import { add, msmPublic, mul, multiply, neg, pairingCheckWithBase, type G1Point } from '../curve.js';
+import { add, msmPublic, mul, multiply, neg, type G1Point } from '../curve.js';
 import type { Ciphersuite } from '../ciphersuites.js';
 import type { CoreContext } from '../core.js';
 import { int, proofToOctets, scalar, serialize, type Proof, type Serializable, type Signature } from '../encoding.js';
 import { BbsError } from '../errors.js';
 import { hashToScalar, hashToScalarDst, type RandomScalars } from '../hashing.js';
+import { checkOrDeferPairingClaim } from '../pairing-claims.js';
 import {
   proofFinalize,
   proofInit,
@@ -192,5 +193,6 @@ export function coreProofVerifyWithNym(
     contextId,
   );
   if (challenge !== proof.challenge) return false;
-  return pairingCheckWithBase(proof.Abar, publicKey, proof.Bbar);
+  // h(Abar, W) * h(Bbar, -BP2) == Identity_GT (deferred when batch-verifying: pairing-claims.ts)
+  return checkOrDeferPairingClaim({ P: proof.Abar, Q: proof.Bbar, publicKey });
 }

@@ -10,6 +10,7 @@ import {
   type Presentation,
   type PresentationRequest,
 } from '../../credential/index.js';
+import { checkPairingClaims, deferPairingChecks } from '../../bbs/index.js';
 import { TrustIndex, verifyPresentation, type TrustList } from '../../verifier/index.js';
 import type { DisclosedItem, Reason } from './outcomes.js';
 
@@ -81,4 +82,19 @@ export function runVerification(job: VerifyJob, trust: TrustListSnapshot): Verif
     })),
     ...(result.pseudonym !== undefined ? { pseudonym: result.pseudonym } : {}),
   };
+}
+
+/**
+ * Verifies several jobs with one combined pairing check for all their proofs (src/bbs/
+ * pairing-claims.ts): each job is verified as runVerification does, except that the final pairing
+ * equation of every proof is recorded; all of them are then checked together with random
+ * coefficients. A job whose proofs all hold keeps its outcome; a job with a failing proof (found by
+ * bisection) is verified again on its own, so its outcome, reasons included, is exactly what
+ * runVerification gives. One job: no deferral at all, exactly runVerification.
+ */
+export function runVerificationBatch(jobs: readonly VerifyJob[], trust: TrustListSnapshot): VerifyOutcome[] {
+  if (jobs.length === 1) return [runVerification(jobs[0]!, trust)];
+  const deferred = jobs.map((job) => deferPairingChecks(() => runVerification(job, trust)));
+  const holds = checkPairingClaims(deferred.map(({ claims }) => claims));
+  return deferred.map(({ value }, j) => (holds[j] ? value : runVerification(jobs[j]!, trust)));
 }

@@ -5,12 +5,18 @@
  * the queue is full, so that a presentation request is never consumed for a verification that
  * cannot run. With 0 workers verification runs inline on the main thread (tests, tiny deployments).
  *
+ * Batching: a worker that becomes free takes the jobs queued meanwhile (up to `maxBatch`, shared
+ * with the other idle workers) and verifies them with one combined pairing check (engine.ts
+ * runVerificationBatch), which costs a fraction of separate checks. Nothing waits to form a batch:
+ * a job that finds an idle worker is sent at once, alone, so an idle server adds no latency;
+ * batches form only from jobs that had to queue behind busy workers anyway.
+ *
  * The workers hold the current trust list: it is sent to a worker (once per trust-list version)
  * before the next job, and messages to a worker arrive in order, so every job sees the trust list
  * that was current when it was dispatched.
  *
  * Workers run from src under tsx (the .ts worker is loaded with `--import tsx`) and from compiled
- * JavaScript alike. A worker that dies fails its job (500) and is replaced.
+ * JavaScript alike. A worker that dies fails its batch (500) and is replaced.
  */
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
@@ -30,6 +36,8 @@ export interface VerifyPoolOptions {
   readonly workers: number;
   /** Jobs that may wait for a worker. */
   readonly queueLimit: number;
+  /** Most jobs sent to a worker at once (default DEFAULT_MAX_BATCH); 1 disables batching. */
+  readonly maxBatch?: number;
   readonly trust: TrustSource;
   readonly onWorkerError?: (message: string) => void;
 }
@@ -43,16 +51,18 @@ interface Pending {
 interface Slot {
   worker: Worker;
   trustVersion: number;
-  busy: Pending | undefined;
+  /** The batch the worker is verifying, if any. */
+  busy: Pending[] | undefined;
   spawnedAt: number;
   dead: boolean;
 }
 
 export type WorkerRequest =
-  { readonly type: 'trust'; readonly trust: TrustListSnapshot } | { readonly type: 'verify'; readonly job: VerifyJob };
+  | { readonly type: 'trust'; readonly trust: TrustListSnapshot }
+  | { readonly type: 'verify'; readonly jobs: readonly VerifyJob[] };
 
 export type WorkerResponse =
-  | { readonly type: 'result'; readonly outcome: VerifyOutcome }
+  | { readonly type: 'result'; readonly outcomes: readonly VerifyOutcome[] }
   | { readonly type: 'error'; readonly message: string }
   | { readonly type: 'ready' };
 
@@ -68,9 +78,16 @@ export function workerEntry(): URL {
     : new URL('./verify-worker.js', import.meta.url);
 }
 
+/**
+ * Most jobs per batch. Past about 16 the shared pairing is already a small part of each job's
+ * cost, while a larger batch makes its first job wait longer for its answer.
+ */
+export const DEFAULT_MAX_BATCH = 16;
+
 export class VerifyPool {
   readonly size: number;
   readonly queueLimit: number;
+  readonly maxBatch: number;
   readonly #trust: TrustSource;
   readonly #onWorkerError: (message: string) => void;
   readonly #slots: Slot[] = [];
@@ -81,10 +98,12 @@ export class VerifyPool {
   #inlineTrustVersion = -1;
   #inlineTrust: TrustListSnapshot | undefined;
   #completed = 0;
+  #batches = 0;
 
   constructor(options: VerifyPoolOptions) {
     this.size = options.workers;
     this.queueLimit = options.queueLimit;
+    this.maxBatch = Math.max(1, Math.floor(options.maxBatch ?? DEFAULT_MAX_BATCH));
     this.#trust = options.trust;
     this.#onWorkerError = options.onWorkerError ?? (() => undefined);
     for (let i = 0; i < this.size; i++) this.#slots.push(this.#spawn());
@@ -115,9 +134,16 @@ export class VerifyPool {
     return this.#completed;
   }
 
+  /** Batches sent to workers since the start (each of 1..maxBatch jobs; for tests and metrics). */
+  get batches(): number {
+    return this.#batches;
+  }
+
   /** Jobs running or waiting, plus tickets not yet used. */
   get load(): number {
-    return this.#slots.filter((s) => s.busy).length + this.#queue.length + this.#reserved;
+    let running = 0;
+    for (const slot of this.#slots) running += slot.busy?.length ?? 0;
+    return running + this.#queue.length + this.#reserved;
   }
 
   /**
@@ -182,17 +208,21 @@ export class VerifyPool {
 
   #dispatch(): void {
     for (const slot of this.#slots) {
+      if (this.#queue.length === 0) return;
       if (slot.busy || slot.dead) continue;
-      const next = this.#queue.shift();
-      if (!next) return;
-      slot.busy = next;
+      // Share what is queued among the idle workers, so that a burst keeps every core busy.
+      const idle = this.#slots.filter((s) => !s.busy && !s.dead).length;
+      const take = Math.min(this.maxBatch, Math.ceil(this.#queue.length / idle));
+      const batch = this.#queue.splice(0, take);
+      slot.busy = batch;
+      this.#batches++;
       // A worker with a job keeps the process alive; an idle one does not.
       slot.worker.ref();
       if (slot.trustVersion !== this.#trust.version) {
         slot.trustVersion = this.#trust.version;
         slot.worker.postMessage({ type: 'trust', trust: this.#trust.current() } satisfies WorkerRequest);
       }
-      slot.worker.postMessage({ type: 'verify', job: next.job } satisfies WorkerRequest);
+      slot.worker.postMessage({ type: 'verify', jobs: batch.map((pending) => pending.job) } satisfies WorkerRequest);
     }
   }
 
@@ -201,22 +231,26 @@ export class VerifyPool {
     const slot: Slot = { worker, trustVersion: -1, busy: undefined, spawnedAt: Date.now(), dead: false };
     worker.on('message', (message: WorkerResponse) => {
       if (message.type === 'ready') return;
-      const pending = slot.busy;
+      const batch = slot.busy ?? [];
       slot.busy = undefined;
       worker.unref();
-      if (pending) {
+      batch.forEach((pending, i) => {
         this.#completed++;
-        if (message.type === 'result') pending.resolve(message.outcome);
-        else pending.reject(new Error(`verification failed in a worker: ${message.message}`));
-      }
+        const outcome = message.type === 'result' ? message.outcomes[i] : undefined;
+        if (outcome) pending.resolve(outcome);
+        else {
+          const why = message.type === 'error' ? message.message : 'no outcome for this job';
+          pending.reject(new Error(`verification failed in a worker: ${why}`));
+        }
+      });
       this.#dispatch();
     });
     worker.on('error', (error) => this.#onWorkerError(error.message));
     worker.on('exit', () => {
       slot.dead = true;
-      const pending = slot.busy;
+      const batch = slot.busy ?? [];
       slot.busy = undefined;
-      pending?.reject(new Error('a verification worker stopped'));
+      for (const pending of batch) pending.reject(new Error('a verification worker stopped'));
       if (this.#closed) return;
       const respawn = () => {
         if (this.#closed) return;

@@ -101,6 +101,7 @@ export async function createVerifierService(
   const pool = new VerifyPool({
     workers: ctx.config.verifyWorkers,
     queueLimit: ctx.config.verifyQueueLimit,
+    maxBatch: ctx.config.verifyMaxBatch,
     trust: {
       get version() {
         return trust.version;

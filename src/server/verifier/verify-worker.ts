@@ -1,9 +1,10 @@
 /**
  * A verification worker thread (see pool.ts): keeps the latest trust list it was sent and verifies
- * one job at a time. Nothing is logged here: jobs carry proofs and disclosed values.
+ * the batches of jobs it is sent, one batch at a time, with one combined pairing check per batch
+ * (engine.ts runVerificationBatch). Nothing is logged here: jobs carry proofs and disclosed values.
  */
 import { parentPort } from 'node:worker_threads';
-import { runVerification, type TrustListSnapshot } from './engine.js';
+import { runVerificationBatch, type TrustListSnapshot } from './engine.js';
 import type { WorkerRequest, WorkerResponse } from './pool.js';
 
 const port = parentPort;
@@ -23,7 +24,7 @@ port.on('message', (message: WorkerRequest | { type: 'ping' }) => {
       let response: WorkerResponse;
       try {
         if (!trust) throw new Error('no trust list yet');
-        response = { type: 'result', outcome: runVerification(message.job, trust) };
+        response = { type: 'result', outcomes: runVerificationBatch(message.jobs, trust) };
       } catch (error) {
         response = { type: 'error', message: error instanceof Error ? error.message : String(error) };
       }

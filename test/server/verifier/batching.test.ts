@@ -1,0 +1,124 @@
+// Batch verification in the verifier pool, over HTTP with a real worker thread: a burst of
+// POST /v1/verify calls queues behind one worker and is verified in batches with one combined
+// pairing check; honest presentations are accepted, and a forged proof that only the pairing
+// catches, or a changed disclosed value, is rejected with exactly the outcome that verifying it
+// alone gives. On the embedded database (the pool does not touch the database).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { Presentation, PresentationRequest } from '../../../src/credential/index.js';
+import { verifierServiceOf, type VerifierService } from '../../../src/server/verifier/service.js';
+import { withForgedItem } from '../../support/forged-presentation.js';
+import {
+  AGE,
+  ADULT,
+  barPolicy,
+  COVID,
+  createPolicy,
+  createVenue,
+  entryPolicy,
+  expectStatus,
+  give,
+  NEGATIVE_TEST,
+  newRequest,
+  newWallet,
+  present,
+  startTestServer,
+  TestIssuer,
+  todayOf,
+  trustPinned,
+  verifyStateless,
+  type TestServer,
+  type VenueFixture,
+} from './support.js';
+
+const BURST = 12;
+
+describe('batch verification in the verifier pool', () => {
+  let t: TestServer;
+  let service: VerifierService;
+  let venue: VenueFixture;
+  const lab = new TestIssuer();
+  let wallet: ReturnType<typeof newWallet>;
+
+  beforeAll(async () => {
+    t = await startTestServer('pglite', {
+      env: {
+        PRIVID_VERIFY_WORKERS: '1',
+        PRIVID_VERIFY_QUEUE: '64',
+        PRIVID_VERIFY_BATCH: '8',
+        PRIVID_SUBMIT_RATE_LIMIT: '1000000',
+      },
+    });
+    service = verifierServiceOf(t.server.context)!;
+    await service.pool.ready();
+    await trustPinned(t, lab);
+    venue = await createVenue(t);
+    await createPolicy(t, venue, 'entry', entryPolicy([lab.issuerId]));
+    await createPolicy(t, venue, 'bar', barPolicy([lab.issuerId]));
+    wallet = newWallet(t, [lab]);
+    const today = todayOf(t);
+    await give(wallet, lab, COVID, { ...NEGATIVE_TEST, sampleDay: today }, { from: today, until: today + 1 });
+    await give(wallet, lab, AGE, ADULT, { from: today, until: today + 3650 });
+    // Server start, worker start and issuance: generous on a shared, loaded machine.
+  }, 300_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('verifies a burst in batches; the bad ones get exactly their single-verification outcome', async () => {
+    const answers: { request: PresentationRequest; presentation: Presentation }[] = [];
+    for (let i = 0; i < BURST; i++) {
+      const { request } = await newRequest(t, venue, i % 2 === 0 ? 'entry' : 'bar');
+      answers.push({ request, presentation: await present(t, wallet, request) });
+    }
+    // A proof that passes its challenge and fails only the pairing, in the middle of the burst.
+    const forgedAt = 5;
+    answers[forgedAt] = {
+      ...answers[forgedAt]!,
+      presentation: withForgedItem(
+        answers[forgedAt]!.presentation,
+        answers[forgedAt]!.request,
+        lab.activeKey.publicKey,
+      ),
+    };
+    // A changed disclosed value that still meets the policy (fails at the challenge), near the end.
+    const changedAt = BURST - 2;
+    const changed = answers[changedAt]!.presentation;
+    answers[changedAt] = {
+      ...answers[changedAt]!,
+      presentation: {
+        ...changed,
+        items: changed.items.map((item, i) =>
+          i === 0
+            ? { ...item, disclosed: { ...item.disclosed, validUntil: Number(item.disclosed.validUntil) + 1 } }
+            : item,
+        ),
+      },
+    };
+
+    const batchesBefore = service.pool.batches;
+    const completedBefore = service.pool.completed;
+    const burst = await Promise.all(answers.map((a) => verifyStateless(t, venue, a.request, a.presentation)));
+    const verified = service.pool.completed - completedBefore;
+    expect(verified).toBe(BURST);
+    // One worker: the first job runs alone, the rest queue and go out in batches of up to 8.
+    expect(service.pool.batches - batchesBefore).toBeLessThan(verified);
+
+    // Each one again, alone (one job per batch: no deferral at all).
+    const alone: Awaited<ReturnType<typeof verifyStateless>>[] = [];
+    for (const a of answers) alone.push(await verifyStateless(t, venue, a.request, a.presentation));
+
+    burst.forEach((res, i) => {
+      expectStatus(res, 200);
+      expectStatus(alone[i]!, 200);
+      expect(res.json()).toEqual(alone[i]!.json());
+      const body = res.json() as { accepted: boolean; reasons?: { code: string }[] };
+      if (i === forgedAt || i === changedAt) {
+        expect(body.accepted).toBe(false);
+        expect(body.reasons?.map((r) => r.code)).toContain('PROOF_INVALID');
+      } else {
+        expect(body.accepted).toBe(true);
+      }
+    });
+  }, 300_000);
+});
