@@ -8,7 +8,7 @@
  */
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import type { WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
-import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
+import { normalizeZ } from '@noble/curves/abstract/curve.js';
 import { BbsError } from './errors.js';
 import { bytesToHex, os2ip } from './bytes.js';
 
@@ -236,7 +236,8 @@ export interface PairingClaim {
  * By bilinearity the product is h(sum_{i: W_i = W} d_i * P_i, W) over the distinct keys W times
  * h(sum_i d_i * Q_i, -BP2): one Miller loop over (distinct keys + 1) pairs with their precomputed
  * lines, and one final exponentiation, however many claims there are. The sums are
- * variable-time multi-scalar multiplications (every input is public) sharing one doubling chain.
+ * variable-time multi-scalar multiplications (msmVerify below: every input is public and every
+ * point was decoded with the subgroup check) sharing one doubling chain.
  * One claim with d = 1 is exactly pairingCheckWithBase.
  */
 export function pairingCheckCombined(claims: readonly PairingClaim[], coefficients: readonly bigint[]): boolean {
@@ -274,7 +275,221 @@ export function pairingCheckCombined(claims: readonly PairingClaim[], coefficien
   return Fp12.eql(Fp12.finalExponentiate(bls12_381.millerLoopBatch(pairs)), Fp12.ONE);
 }
 
-/** sum points[i] * scalars[i] for public scalars: Straus, one shared doubling chain. */
+/** sum points[i] * scalars[i] for the claims' validated points and public coefficients. */
 function combine(points: G1Point[], scalars: bigint[]): G1Point {
-  return points.length === 1 ? points[0]!.multiplyUnsafe(scalars[0]!) : mulAddUnsafe(G1, points, scalars);
+  return msmVerify(points, scalars);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Variable-time multi-scalar multiplication in G1 for verification (public points and scalars)
+// ---------------------------------------------------------------------------------------------
+//
+// noble's point arithmetic reduces every field addition with a BigInt `%` and walks each scalar
+// separately; proof verification spends about half its time there (T1, T2). This is the same
+// arithmetic written for speed where nothing is secret:
+// - Jacobian coordinates (x = X/Z^2, y = Y/Z^3), a = 0 doubling (2M + 5S) and mixed addition with
+//   an affine table point (7M + 4S); additions and subtractions reduce by one conditional
+//   subtraction instead of a division;
+// - the GLV endomorphism phi(x, y) = (beta * x, y) = [-z^2] (z the BLS parameter) on the
+//   prime-order subgroup, so each 255-bit scalar k = k0 + k1 * z^2 becomes two ~128-bit ones
+//   over P and -phi(P): half the doublings;
+// - Straus: one doubling chain shared by all terms, width-5 wNAF digits, tables of odd multiples
+//   in affine form (one field inversion per batch of points, Montgomery's trick).
+// Precondition: every point is in the prime-order subgroup (the endomorphism acts as [-z^2] only
+// there). All callers pass validated or derived subgroup points. Never for secret scalars.
+
+const P_FIELD = FP_ORDER;
+/** beta: a cube root of unity in Fp with (beta * x, y) = [-z^2](x, y) on G1. */
+const GLV_BETA = BigInt('0x5f19672fdf76ce51ba69c6076a0f77eaddb3a93be6f89688de17d813620a00022e01fffffffefffe');
+/** z^2, z = -0xd201000000010000 the BLS12-381 parameter. */
+const GLV_Z2 = 0xd201000000010000n * 0xd201000000010000n;
+const WNAF_WINDOW = 5;
+
+const fMul = (a: bigint, b: bigint): bigint => (a * b) % P_FIELD;
+const fSqr = (a: bigint): bigint => (a * a) % P_FIELD;
+const fAdd = (a: bigint, b: bigint): bigint => {
+  const s = a + b;
+  return s >= P_FIELD ? s - P_FIELD : s;
+};
+const fSub = (a: bigint, b: bigint): bigint => {
+  const d = a - b;
+  return d < 0n ? d + P_FIELD : d;
+};
+
+interface Jacobian {
+  readonly X: bigint;
+  readonly Y: bigint;
+  /** 0 for the identity. */
+  readonly Z: bigint;
+}
+interface Affine {
+  readonly x: bigint;
+  readonly y: bigint;
+}
+const J_INFINITY: Jacobian = { X: 1n, Y: 1n, Z: 0n };
+
+function jDouble(p: Jacobian): Jacobian {
+  if (p.Z === 0n) return p;
+  const A = fSqr(p.X);
+  const B = fSqr(p.Y);
+  const C = fSqr(B);
+  const t = fSub(fSub(fSqr(fAdd(p.X, B)), A), C);
+  const D = fAdd(t, t);
+  const E = fAdd(fAdd(A, A), A);
+  const X3 = fSub(fSqr(E), fAdd(D, D));
+  const C2 = fAdd(C, C);
+  const C4 = fAdd(C2, C2);
+  const Y3 = fSub(fMul(E, fSub(D, X3)), fAdd(C4, C4));
+  const YZ = fMul(p.Y, p.Z);
+  return { X: X3, Y: Y3, Z: fAdd(YZ, YZ) };
+}
+
+/** p + q for an affine q (never the identity). */
+function jAddAffine(p: Jacobian, q: Affine): Jacobian {
+  if (p.Z === 0n) return { X: q.x, Y: q.y, Z: 1n };
+  const Z1Z1 = fSqr(p.Z);
+  const U2 = fMul(q.x, Z1Z1);
+  const S2 = fMul(fMul(q.y, p.Z), Z1Z1);
+  const H = fSub(U2, p.X);
+  const S = fSub(S2, p.Y);
+  if (H === 0n) return S === 0n ? jDouble(p) : J_INFINITY;
+  const rr = fAdd(S, S);
+  const HH = fSqr(H);
+  const HH2 = fAdd(HH, HH);
+  const I = fAdd(HH2, HH2);
+  const J = fMul(H, I);
+  const V = fMul(p.X, I);
+  const X3 = fSub(fSub(fSqr(rr), J), fAdd(V, V));
+  const YJ = fMul(p.Y, J);
+  const Y3 = fSub(fMul(rr, fSub(V, X3)), fAdd(YJ, YJ));
+  const Z3 = fSub(fSub(fSqr(fAdd(p.Z, H)), Z1Z1), HH);
+  return { X: X3, Y: Y3, Z: Z3 };
+}
+
+/** Affine forms of Jacobian points (none the identity) with one inversion: Montgomery's trick. */
+function jToAffineBatch(points: readonly Jacobian[]): Affine[] {
+  const prefix: bigint[] = new Array<bigint>(points.length);
+  let acc = 1n;
+  for (let i = 0; i < points.length; i++) {
+    prefix[i] = acc;
+    acc = fMul(acc, points[i]!.Z);
+  }
+  let inv = bls12_381.fields.Fp.inv(acc);
+  const out: Affine[] = new Array<Affine>(points.length);
+  for (let i = points.length - 1; i >= 0; i--) {
+    const p = points[i]!;
+    const zInv = fMul(inv, prefix[i]!);
+    inv = fMul(inv, p.Z);
+    const zInv2 = fSqr(zInv);
+    out[i] = { x: fMul(p.X, zInv2), y: fMul(p.Y, fMul(zInv2, zInv)) };
+  }
+  return out;
+}
+
+/** Odd multiples P, 3P, ..., (2^(w-1) - 1)P of affine points, all in one batch inversion. */
+function oddMultipleTables(bases: readonly Affine[], window: number): Affine[][] {
+  const size = 1 << (window - 2);
+  const doubles = jToAffineBatch(bases.map((b) => jDouble({ X: b.x, Y: b.y, Z: 1n })));
+  const flat: Jacobian[] = [];
+  bases.forEach((b, i) => {
+    let acc: Jacobian = { X: b.x, Y: b.y, Z: 1n };
+    flat.push(acc);
+    for (let k = 1; k < size; k++) {
+      acc = jAddAffine(acc, doubles[i]!);
+      flat.push(acc);
+    }
+  });
+  const affine = jToAffineBatch(flat);
+  return bases.map((_, i) => affine.slice(i * size, (i + 1) * size));
+}
+
+/** Width-w NAF digits, least significant first: odd digits with |d| < 2^(w-1), else 0. */
+function wnaf(k: bigint, window: number): Int32Array {
+  const out = new Int32Array(Math.max(1, k.toString(2).length + 1));
+  const full = 1 << window;
+  const half = full >> 1;
+  const mask = BigInt(full - 1);
+  let n = k;
+  let i = 0;
+  while (n > 0n) {
+    if (n & 1n) {
+      let d = Number(n & mask);
+      if (d >= half) d -= full;
+      out[i] = d;
+      n -= BigInt(d);
+    }
+    n >>= 1n;
+    i++;
+  }
+  return out;
+}
+
+/**
+ * Tables of fixed points (generators, P1), kept with the point object: these points live in the
+ * generator caches, so their tables are built once. Proof points get tables for one call.
+ */
+const fixedTables = new WeakMap<G1Point, Affine[]>();
+
+/**
+ * sum points[i] * scalars[i], variable time, for public points in the prime-order subgroup and
+ * public scalars in [0, r). `fixed` points (generators) keep their tables across calls.
+ */
+export function msmVerify(
+  points: readonly G1Point[],
+  scalars: readonly bigint[],
+  fixed: readonly boolean[] = [],
+): G1Point {
+  if (points.length !== scalars.length) throw new Error('one scalar per point');
+  const tables: Affine[][] = [];
+  const digits: Int32Array[] = [];
+  const fresh: { index: number; point: G1Point }[] = [];
+  const pending: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const k = scalars[i]!;
+    const point = points[i]!;
+    if (k === 0n || point.is0()) continue;
+    if (k < 0n || k >= r) throw new Error('scalar out of range');
+    // k = k0 + k1 * z^2, and [z^2]P = -phi(P): k * P = k0 * P + k1 * (-phi(P)).
+    const k1 = k / GLV_Z2;
+    const k0 = k - k1 * GLV_Z2;
+    digits.push(wnaf(k0, WNAF_WINDOW), wnaf(k1, WNAF_WINDOW));
+    const cached = fixed[i] ? fixedTables.get(point) : undefined;
+    if (cached) tables.push(cached, []);
+    else {
+      fresh.push({ index: tables.length, point });
+      tables.push([], []);
+    }
+    pending.push(tables.length - 2);
+  }
+  if (fresh.length > 0) {
+    const affine = normalizeZ(
+      G1,
+      fresh.map((f) => f.point),
+    ).map((p) => ({ x: p.x, y: p.y }));
+    const built = oddMultipleTables(affine, WNAF_WINDOW);
+    fresh.forEach((f, j) => {
+      tables[f.index] = built[j]!;
+      const i = points.indexOf(f.point);
+      if (i >= 0 && fixed[i]) fixedTables.set(f.point, built[j]!);
+    });
+  }
+  // The second table of each pair: -phi of the first, (beta * x, -y).
+  for (const t of pending) {
+    tables[t + 1] = tables[t]!.map(({ x, y }) => ({ x: fMul(GLV_BETA, x), y: y === 0n ? 0n : P_FIELD - y }));
+  }
+  let top = 0;
+  for (const d of digits) for (let b = d.length - 1; b >= top; b--) if (d[b] !== 0) top = b + 1;
+  let acc = J_INFINITY;
+  for (let b = top - 1; b >= 0; b--) {
+    acc = jDouble(acc);
+    for (let i = 0; i < digits.length; i++) {
+      const d = digits[i]![b];
+      if (d === undefined || d === 0) continue;
+      const entry = tables[i]![(Math.abs(d) - 1) >> 1]!;
+      acc = jAddAffine(acc, d > 0 ? entry : { x: entry.x, y: entry.y === 0n ? 0n : P_FIELD - entry.y });
+    }
+  }
+  if (acc.Z === 0n) return G1.ZERO;
+  // Jacobian (X, Y, Z) is the projective point (X * Z, Y, Z^3) noble uses.
+  return new G1(fMul(acc.X, acc.Z), acc.Y, fMul(fSqr(acc.Z), acc.Z));
 }

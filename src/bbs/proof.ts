@@ -5,7 +5,7 @@
  * pseudonym drafts build their proofs from the same pieces.
  */
 import { concatBytes, i2osp } from './bytes.js';
-import { add, inv, msmPublic, mul, multiply, sub, sumOfProducts, type G1Point } from './curve.js';
+import { add, inv, msmVerify, mul, multiply, sub, sumOfProducts, type G1Point } from './curve.js';
 import { type CoreContext, splitGenerators } from './core.js';
 import { calculateDomain } from './domain.js';
 import { int, proofToOctets, scalar, serialize, type Proof, type Serializable, type Signature } from './encoding.js';
@@ -183,8 +183,9 @@ export function coreProofGen(
 
 /**
  * ProofVerifyInit(PK, proof, generators, header, disclosed_messages, disclosed_indexes, api_id).
- * All inputs are public, so the multi-scalar multiplications use the fast variable-time path,
- * and T2 = Bv * c + D * r3^ + sum H_j * m^_j is computed as one MSM with Bv expanded.
+ * All inputs are public and every point is in the subgroup (decoded with the check, or a
+ * generator), so the multi-scalar multiplications use curve.ts's variable-time msmVerify
+ * (GLV + Straus), and T2 = Bv * c + D * r3^ + sum H_j * m^_j is one MSM with Bv expanded.
  */
 export function proofVerifyInit(
   ctx: CoreContext,
@@ -210,7 +211,7 @@ export function proofVerifyInit(
   // 1. domain = calculate_domain(PK, Q_1, (H_1, ..., H_L), header, api_id)
   const domain = calculateDomain(ctx.cs, publicKey, Q1, H, header, ctx.apiId);
   // 2. T1 = Bbar * c + Abar * e^ + D * r1^
-  const T1 = msmPublic([Bbar, Abar, D], [c, eHat, r1Hat]);
+  const T1 = msmVerify([Bbar, Abar, D], [c, eHat, r1Hat]);
   // 3.-4. T2 = (P1 + Q_1 * domain + sum H_i * msg_i) * c + D * r3^ + sum H_j * m^_j
   const points: G1Point[] = [getP1(ctx.cs), Q1, D];
   const scalars: bigint[] = [c, mul(domain, c), r3Hat];
@@ -222,7 +223,12 @@ export function proofVerifyInit(
     points.push(H[j]!);
     scalars.push(commitments[k]!);
   });
-  const T2 = msmPublic(points, scalars);
+  // Every point but D is a generator: their tables are kept.
+  const T2 = msmVerify(
+    points,
+    scalars,
+    points.map((_, i) => i !== 2),
+  );
   return { Abar, Bbar, D, T1, T2, domain };
 }
 

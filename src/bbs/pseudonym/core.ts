@@ -21,7 +21,7 @@
  *   challenge = hash_to_scalar(c_octs, api_id || "H2S_")
  */
 import { ascii, concatBytes, i2osp } from '../bytes.js';
-import { add, msmPublic, mul, multiply, neg, type G1Point } from '../curve.js';
+import { add, msmVerify, mul, multiply, neg, type G1Point } from '../curve.js';
 import type { Ciphersuite } from '../ciphersuites.js';
 import type { CoreContext } from '../core.js';
 import { int, proofToOctets, scalar, serialize, type Proof, type Serializable, type Signature } from '../encoding.js';
@@ -180,7 +180,8 @@ export function coreProofVerifyWithNym(
   const init = proofVerifyInit(ctx, publicKey, proof, header, disclosedMessages, disclosedIndexes);
   const { OP, z } = pseudonymBase(ctx.cs, ctx.apiId, contextId);
   const nymHat = polynomialEvaluation(proof.commitments.slice(U - nymCount), z);
-  const Uv = msmPublic([OP, pseudonym], [nymHat, neg(proof.challenge)]);
+  // OP (hash_to_curve output) and the decoded pseudonym are subgroup points: msmVerify applies.
+  const Uv = msmVerify([OP, pseudonym], [nymHat, neg(proof.challenge)]);
   if (Uv.is0()) return false;
   const challenge = proofWithPseudonymChallengeCalculate(
     ctx,
