@@ -115,7 +115,7 @@ async function startServer(port: number): Promise<{ child: ChildProcess; adminTo
   });
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 180_000); // generous: tsx and the embedded database start slowly on a loaded machine
     child.once('exit', (code) => reject(new Error(`the server exited (${code}):\n${output}`)));
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
