@@ -1,0 +1,72 @@
+// The Barrett-reduced G1 arithmetic of the prover's hot path against @noble/curves, on random
+// points and scalars and on the edge cases of the complete formulas (identity, P + P, P + (-P)).
+import { bls12_381 } from '@noble/curves/bls12-381.js';
+import { describe, expect, it } from 'vitest';
+import {
+  ctSumOfProducts,
+  decompress,
+  IDENTITY,
+  pointAdd,
+  pointDouble,
+  toAffine,
+  type Projective,
+} from '../../src/bbs/g1-barrett.js';
+
+const G1 = bls12_381.G1.Point;
+const r = bls12_381.fields.Fr.ORDER;
+const randomScalar = () => {
+  const bytes = crypto.getRandomValues(new Uint8Array(48));
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  return n % r;
+};
+const randomPoint = () => G1.BASE.multiply(randomScalar() || 1n);
+const noble = (p: Projective) => new G1(p.X, p.Y, p.Z);
+
+describe('Barrett G1 arithmetic', () => {
+  it('adds and doubles like noble, including the edge cases of the complete formulas', () => {
+    for (let i = 0; i < 20; i++) {
+      const a = randomPoint();
+      const b = randomPoint();
+      expect(noble(pointAdd(a, b)).equals(a.add(b))).toBe(true);
+      expect(noble(pointDouble(a)).equals(a.double())).toBe(true);
+      expect(noble(pointAdd(a, a)).equals(a.double())).toBe(true);
+      expect(noble(pointAdd(a, a.negate())).is0()).toBe(true);
+      expect(noble(pointAdd(a, IDENTITY)).equals(a)).toBe(true);
+      expect(noble(pointAdd(IDENTITY, a)).equals(a)).toBe(true);
+    }
+    expect(noble(pointDouble(IDENTITY)).is0()).toBe(true);
+    expect(noble(pointAdd(IDENTITY, IDENTITY)).is0()).toBe(true);
+  });
+
+  it('computes sums of products like noble for 0..12 points, zero and extreme scalars', () => {
+    for (const n of [0, 1, 2, 5, 12]) {
+      const points = Array.from({ length: n }, randomPoint);
+      const scalars = points.map((_, i) => (i === 1 ? 0n : i === 2 ? r - 1n : i === 3 ? 1n : randomScalar()));
+      const expected = points.reduce((acc, p, i) => acc.add(p.multiplyUnsafe(scalars[i]!)), G1.ZERO);
+      expect(noble(ctSumOfProducts(points, scalars)).equals(expected)).toBe(true);
+    }
+  });
+
+  it('rejects scalars outside 0..2^256-1 and mismatched lengths', () => {
+    expect(() => ctSumOfProducts([G1.BASE], [-1n])).toThrow(RangeError);
+    expect(() => ctSumOfProducts([G1.BASE], [1n << 256n])).toThrow(RangeError);
+    expect(() => ctSumOfProducts([G1.BASE], [])).toThrow(RangeError);
+  });
+
+  it('converts to affine and decompresses like noble', () => {
+    expect(toAffine(IDENTITY)).toBeUndefined();
+    for (let i = 0; i < 10; i++) {
+      const p = randomPoint().double();
+      const { x, y } = p.toAffine();
+      expect(toAffine(p)).toEqual({ x, y });
+      const bytes = p.toBytes(true);
+      const largerY = (bytes[0]! & 0x20) !== 0;
+      expect(decompress(x, largerY)).toEqual({ x, y });
+      expect(decompress(x, !largerY)).toEqual({ x, y: bls12_381.fields.Fp.neg(y) });
+    }
+    // x = 0: 0^3 + 4 = 4 is a square, so it is on the curve; x = 1: 5 is not a square mod p.
+    expect(decompress(1n, false)).toBeUndefined();
+    expect(decompress(bls12_381.fields.Fp.ORDER, false)).toBeUndefined();
+  });
+});
