@@ -42,9 +42,9 @@ export interface Bundles {
   readonly hermes: string;
 }
 
-export async function buildBundles(): Promise<Bundles> {
+export async function buildBundles(entry = join(here, 'runner.ts')): Promise<Bundles> {
   const result = await build({
-    entryPoints: [join(here, 'runner.ts')],
+    entryPoints: [entry],
     bundle: true,
     write: false,
     format: 'iife',
@@ -64,6 +64,7 @@ export async function buildBundles(): Promise<Bundles> {
         'transform-private-methods',
         'transform-unicode-property-regex',
         'transform-async-to-generator',
+        'transform-block-scoping',
       ],
     },
     isModule: false,
@@ -104,7 +105,13 @@ export interface Measured {
 }
 
 /** Prepends the run's parameters; for Hermes, compiles to bytecode. Returns the file to run. */
-export function prepareRun(engine: 'hermes' | 'node', bundles: Bundles, params: RunParams, workDir: string): string {
+export function prepareRun(
+  engine: 'hermes' | 'node',
+  bundles: Bundles,
+  params: RunParams,
+  workDir: string,
+  optimize = true,
+): string {
   mkdirSync(workDir, { recursive: true });
   const name = `${params.scenario}-${params.iterations}`;
   const source = `globalThis.__PRIVID_BENCH = ${JSON.stringify(params)};\n${engine === 'hermes' ? bundles.hermes : bundles.node}`;
@@ -112,7 +119,9 @@ export function prepareRun(engine: 'hermes' | 'node', bundles: Bundles, params: 
   writeFileSync(js, source);
   if (engine === 'node') return js;
   const hbc = join(workDir, `${name}.hbc`);
-  const compiled = spawnSync(hermesBinary(), ['-emit-binary', '-O', '-out', hbc, js], { encoding: 'utf8' });
+  const compiled = spawnSync(hermesBinary(), ['-emit-binary', optimize ? '-O' : '-O0', '-out', hbc, js], {
+    encoding: 'utf8',
+  });
   if (compiled.status !== 0) throw new Error(`hermes could not compile ${js}: ${compiled.stderr}`);
   return hbc;
 }

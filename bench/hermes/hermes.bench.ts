@@ -113,12 +113,14 @@ async function main(): Promise<void> {
 
 const LABELS: Record<ScenarioName, string> = {
   baseline: 'nothing',
+  interop: 'one of each cross-engine step (not timed)',
   'issuance-request': 'holder secret + issuance request (CommitWithNym)',
   'finalize-credential': 'finalize credential (verify the blind signature)',
   'present-stadium': 'present: stadium, 1 item with pseudonym',
   'present-two-items': 'present: 2 items',
   'kiosk-verify': 'kiosk verifyPresentation (stadium)',
-  'bbs-proofGen': 'privid/bbs proofGen, 10 messages / 3 disclosed',
+  'bbs-proofGen': 'privid/bbs proofGen, 10 messages / 3 disclosed (checks the signature first)',
+  'bbs-proofGen-vouched': 'privid/bbs proofGen, 10 / 3, signatureVerified (the wallet shape)',
   'bbs-proofVerify': 'privid/bbs proofVerify, 10 / 3',
 };
 

@@ -48,6 +48,15 @@ function scenario(name: ScenarioName, f: BenchFixtures): Scenario {
   switch (name) {
     case 'baseline':
       return () => Promise.resolve(null);
+    case 'interop':
+      // One of each cross-engine step: what this engine proves, the other verifies, and back.
+      return async () => ({
+        presentation: await scenario('present-two-items', f)(),
+        proof: await scenario('bbs-proofGen-vouched', f)(),
+        checkedProof: await scenario('bbs-proofGen', f)(),
+        kiosk: await scenario('kiosk-verify', f)(),
+        nodeProofVerified: await scenario('bbs-proofVerify', f)(),
+      });
     case 'issuance-request':
       // A wallet's first offer: create the holder secret, then CommitWithNym over it.
       return async () => {
@@ -88,13 +97,14 @@ function scenario(name: ScenarioName, f: BenchFixtures): Scenario {
         return Promise.resolve(result);
       };
     case 'bbs-proofGen':
+    case 'bbs-proofGen-vouched':
     case 'bbs-proofVerify': {
       const b = f.bbs;
       const publicKey = fromBase64url(b.publicKey);
       const header = fromBase64url(b.header);
       const presentationHeader = fromBase64url(b.presentationHeader);
       const messages = b.messages.map(fromBase64url);
-      if (name === 'bbs-proofGen') {
+      if (name !== 'bbs-proofVerify') {
         return () =>
           Promise.resolve(
             toBase64url(
@@ -105,6 +115,8 @@ function scenario(name: ScenarioName, f: BenchFixtures): Scenario {
                 presentationHeader,
                 messages,
                 disclosedIndexes: b.disclosedIndexes,
+                // The wallet's shape: the holder verified this signature when it stored it.
+                signatureVerified: name === 'bbs-proofGen-vouched',
               }),
             ),
           );

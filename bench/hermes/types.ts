@@ -12,9 +12,11 @@ export const SCENARIOS = [
   'present-two-items',
   'kiosk-verify',
   'bbs-proofGen',
+  'bbs-proofGen-vouched',
   'bbs-proofVerify',
 ] as const;
-export type ScenarioName = (typeof SCENARIOS)[number] | 'baseline';
+/** `interop`: not timed; one run that does each cross-engine step once (test/holder/hermes-interop.test.ts). */
+export type ScenarioName = (typeof SCENARIOS)[number] | 'baseline' | 'interop';
 
 export interface BenchFixtures {
   /** 32 random bytes for the benchmark-only random source in Hermes (polyfills.ts). */

@@ -9,6 +9,7 @@ import {
   OCTET_SCALAR_LENGTH,
   octetsToNonZeroScalar,
   octetsToPointG1,
+  octetsToVouchedPointG1,
   pointToOctetsG1,
   scalarToOctets,
   type G1Point,
@@ -50,6 +51,21 @@ export function octetsToSignature(bytes: Uint8Array, field = 'signature'): Signa
   }
   return {
     A: octetsToPointG1(bytes.subarray(0, OCTET_POINT_LENGTH), `${field}.A`),
+    e: octetsToNonZeroScalar(bytes.subarray(OCTET_POINT_LENGTH), `${field}.e`),
+  };
+}
+
+/**
+ * octets_to_signature for a signature the caller vouches for (verified by this holder at issuance
+ * and kept in its own storage): the same lengths and scalar range, A decompressed without the
+ * subgroup check (curve.ts `octetsToVouchedPointG1`).
+ */
+export function octetsToVouchedSignature(bytes: Uint8Array, field = 'signature'): Signature {
+  if (bytes.length !== SIGNATURE_LENGTH) {
+    throw new BbsError('INVALID_LENGTH', field, `expected ${SIGNATURE_LENGTH} bytes, got ${bytes.length}`);
+  }
+  return {
+    A: octetsToVouchedPointG1(bytes.subarray(0, OCTET_POINT_LENGTH), `${field}.A`),
     e: octetsToNonZeroScalar(bytes.subarray(OCTET_POINT_LENGTH), `${field}.e`),
   };
 }

@@ -3,8 +3,8 @@
  * input throws a typed `BbsError` naming the field; nothing untyped escapes.
  */
 import { assertBytes, os2ip } from './bytes.js';
-import { OCTET_SCALAR_LENGTH, octetsToPublicKey, r } from './curve.js';
-import { octetsToSignature, type Signature } from './encoding.js';
+import { OCTET_G2_POINT_LENGTH, OCTET_SCALAR_LENGTH, octetsToPublicKey, r } from './curve.js';
+import { octetsToSignature, octetsToVouchedSignature, type Signature } from './encoding.js';
 import { BbsError } from './errors.js';
 import { MAX_GENERATORS } from './generators.js';
 
@@ -106,6 +106,25 @@ export function publicKeyAndSignature(params: { readonly publicKey: unknown; rea
   assertBytes(params.signature, 'signature');
   octetsToPublicKey(params.publicKey);
   return octetsToSignature(params.signature);
+}
+
+/**
+ * The start of ProofGen for a signature the caller vouches for (`signatureVerified: true`): the
+ * holder verified this signature, public key and messages when it accepted the credential and
+ * kept them in its own storage. The public key is then only hashed (its octets, length checked),
+ * and the signature's A is decompressed without the subgroup check. Everything else is checked
+ * as usual.
+ */
+export function vouchedPublicKeyAndSignature(params: {
+  readonly publicKey: unknown;
+  readonly signature: unknown;
+}): Signature {
+  assertBytes(params.publicKey, 'publicKey');
+  assertBytes(params.signature, 'signature');
+  if (params.publicKey.length !== OCTET_G2_POINT_LENGTH) {
+    throw new BbsError('INVALID_LENGTH', 'publicKey', `expected ${OCTET_G2_POINT_LENGTH} bytes`);
+  }
+  return octetsToVouchedSignature(params.signature);
 }
 
 /** The core interface's lists are required parameters: absent is a caller error, not "()". */

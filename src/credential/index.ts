@@ -202,6 +202,12 @@ export {
   type FinalizedCredential,
 } from './issuance.js';
 export {
+  verificationTag,
+  verificationTagMatches,
+  VERIFICATION_TAG_BYTES,
+  type VerificationTagInput,
+} from './verification-tag.js';
+export {
   ONE_TIME_SCOPE_PREFIX,
   presentationContextId,
   expectedProofLength,

@@ -48,6 +48,7 @@ import {
   type IssuanceRequest,
 } from './formats.js';
 import { formatSchemaRef, type AttributeValues, type CredentialSchema } from './schema.js';
+import { verificationTag } from './verification-tag.js';
 
 /** The constant BBS header of every privid credential (signed as header || I2OSP(1, 8)). */
 export const CREDENTIAL_HEADER_TEXT = 'privid/credential/v1';
@@ -298,6 +299,11 @@ export interface FinalizedCredential {
   readonly credential: Credential;
   /** = pending.secretProverBlind: store it with the credential, every proof needs it. */
   readonly secretProverBlind: Uint8Array;
+  /**
+   * Store it with the credential and pass it to `proveItem`: it shows the holder verified this
+   * credential with this secret, so presenting need not verify it again (verification-tag.ts).
+   */
+  readonly verificationTag: Uint8Array;
 }
 
 /**
@@ -355,7 +361,19 @@ export function finalizeCredential(params: FinalizeCredentialParams): FinalizedC
       'the signature does not verify for this credential, holder secret and issuer key',
     );
   }
-  return { credential, secretProverBlind: Uint8Array.from(pending.secretProverBlind) };
+  const tag = verificationTag({
+    suite: credentialSuite(credential.suite),
+    publicKey: params.publicKey,
+    signature: fromBase64urlOrUndefined(credential.signature)!,
+    secretProverBlind,
+    messageScalars: credentialMessageScalars(
+      schema,
+      contentsOf(credential),
+      credentialEncodingContext(credentialSuite(credential.suite)),
+    ),
+    holderSecret,
+  });
+  return { credential, secretProverBlind: Uint8Array.from(pending.secretProverBlind), verificationTag: tag };
 }
 
 /**

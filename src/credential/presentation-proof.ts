@@ -28,6 +28,7 @@ import {
   secretScalar,
 } from './issuance.js';
 import { formatSchemaRef, type AttributeValue, type CredentialSchema } from './schema.js';
+import { verificationTagMatches } from './verification-tag.js';
 
 /** Scope prefix of the one-time pseudonym context used when a request asks for no pseudonym. */
 export const ONE_TIME_SCOPE_PREFIX = 'privid:one-time:';
@@ -77,6 +78,14 @@ export interface ProveItemParams {
   readonly disclose: readonly string[];
   readonly presentationHeader: Uint8Array;
   readonly contextId: Uint8Array;
+  /**
+   * The tag `finalizeCredential` returned when this holder verified the credential (the Wallet
+   * stores it with the credential). When it matches these contents, key, signature, blind and
+   * holder secret, the proof skips re-verifying the signature (a pairing) and re-checking the issuer
+   * key and the signature point: most of a first presentation's cost on a phone
+   * (docs/holder-sdk.md, "React Native"). Absent or not matching: the signature is verified first.
+   */
+  readonly verificationTag?: Uint8Array;
 }
 
 export interface ItemProof {
@@ -116,6 +125,16 @@ export function proveItem(params: ProveItemParams): ItemProof {
     contentsOf(credential),
     credentialEncodingContext(ciphersuite),
   );
+  const holderSecret = secretScalar(params.holderSecret, '/holderSecret');
+  const secretProverBlind = secretScalar(params.secretProverBlind, '/secretProverBlind');
+  const signatureVerified = verificationTagMatches(params.verificationTag, {
+    suite: ciphersuite,
+    publicKey: params.publicKey,
+    signature,
+    secretProverBlind,
+    messageScalars,
+    holderSecret,
+  });
   const { proof, pseudonym } = proofGenWithNymScalars({
     ciphersuite,
     publicKey: params.publicKey,
@@ -125,9 +144,10 @@ export function proveItem(params: ProveItemParams): ItemProof {
     contextId: params.contextId,
     messageScalars,
     committedMessageScalars: [],
-    nymSecrets: [secretScalar(params.holderSecret, '/holderSecret')],
-    secretProverBlind: secretScalar(params.secretProverBlind, '/secretProverBlind'),
+    nymSecrets: [holderSecret],
+    secretProverBlind,
     disclosedIndexes,
+    signatureVerified,
   });
   return { proof, pseudonym, disclosed };
 }

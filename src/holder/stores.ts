@@ -52,6 +52,13 @@ export interface StoredCredential {
   readonly publicKey: string;
   /** secret_prover_blind from issuance, base64url (32 bytes): every proof needs it. */
   readonly secretProverBlind: string;
+  /**
+   * base64url (32 bytes): the tag `finalizeCredential` gave when this wallet verified the
+   * credential. Lets presenting skip re-verifying the signature; absent (older records) or not
+   * matching the wallet's holder secret (a record copied from another wallet), the wallet
+   * verifies it first, as before.
+   */
+  readonly verificationTag?: string;
   /** The issuer API base URL from the offer. */
   readonly issuerUrl?: string;
   /** Unix seconds (wallet clock). */

@@ -177,6 +177,7 @@ export class Wallet {
         credential: finalized.credential,
         publicKey: toBase64url(publicKey),
         secretProverBlind: toBase64url(finalized.secretProverBlind),
+        verificationTag: toBase64url(finalized.verificationTag),
         issuerUrl: offer.issuerUrl,
         acceptedAt: Math.floor(nowMs / 1000),
       };
@@ -259,6 +260,8 @@ export class Wallet {
               groupIndex,
             }),
             contextId,
+            // Set by acceptOffer after it verified the signature: presenting need not verify it again.
+            ...(record.verificationTag === undefined ? {} : { verificationTag: fromBase64url(record.verificationTag) }),
           });
         } catch (error) {
           if (error instanceof BbsError && error.code === 'INVALID_SIGNATURE_FOR_PROOF') {

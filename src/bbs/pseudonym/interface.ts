@@ -23,7 +23,7 @@ import { ascii, assertBytes, concatBytes, i2osp } from '../bytes.js';
 import { add, multiply, octetsToPointG1, octetsToPublicKey, pointToOctetsG1, scalarToOctets } from '../curve.js';
 import { getCiphersuite, type Ciphersuite } from '../ciphersuites.js';
 import { assertSignatureVerifies, coreVerifyDecoded } from '../core.js';
-import { octetsToProof, octetsToSignature, proofUndisclosedCount } from '../encoding.js';
+import { octetsToProof, proofUndisclosedCount } from '../encoding.js';
 import { BbsError } from '../errors.js';
 import { MAX_GENERATORS } from '../generators.js';
 import { messagesToScalars, randomScalars as csprngScalars, type RandomScalars } from '../hashing.js';
@@ -52,6 +52,7 @@ import {
   scalarList,
   scalarValue,
   publicKeyAndSignature,
+  vouchedPublicKeyAndSignature,
 } from '../validate.js';
 import { calculatePseudonymPoint, coreProofGenWithNym, coreProofVerifyWithNym } from './core.js';
 
@@ -147,6 +148,13 @@ interface ProofGenWithNymBase extends BlindSuiteParams {
   readonly disclosedIndexes?: readonly number[];
   readonly disclosedCommittedIndexes?: readonly number[];
   readonly randomScalars?: RandomScalars;
+  /**
+   * True only when this holder verified this very signature (VerifyFinalizeWithNym) with this
+   * public key, header and messages when it accepted the credential, and kept them in its own
+   * storage. Skips the repeated signature check (a pairing), the public key's decoding and the
+   * subgroup check of the signature's A; see `ProofGenParams.signatureVerified`.
+   */
+  readonly signatureVerified?: boolean;
 }
 
 export interface ProofGenWithNymParams extends ProofGenWithNymBase {
@@ -446,11 +454,9 @@ export function proofGenWithNym(params: ProofGenWithNymParams): ProofWithNym {
 export function proofGenWithNymScalars(params: ProofGenWithNymScalarsParams): ProofWithNym {
   assertParams(params);
   const cs = getCiphersuite(params.ciphersuite);
-  assertBytes(params.publicKey, 'publicKey');
-  assertBytes(params.signature, 'signature');
   assertBytes(params.contextId, 'contextId');
-  octetsToPublicKey(params.publicKey);
-  const signature = octetsToSignature(params.signature);
+  const vouched = params.signatureVerified === true;
+  const signature = vouched ? vouchedPublicKeyAndSignature(params) : publicKeyAndSignature(params);
   const header = optionalBytes(params.header, 'header');
   const presentationHeader = optionalBytes(params.presentationHeader, 'presentationHeader');
   const messageScalars = scalarList(params.messageScalars, 'messageScalars');
@@ -471,7 +477,7 @@ export function proofGenWithNymScalars(params: ProofGenWithNymScalarsParams): Pr
   const ctx = blindLayoutContext(cs, apiId, L, committed.length + N + 1);
   const scalars = [...blindLayoutScalars(messageScalars, secretProverBlind, committed), ...nymSecrets];
   const signedHeader = nymHeader(header, N);
-  assertSignatureVerifies(ctx, params.publicKey, signature, signedHeader, scalars);
+  if (!vouched) assertSignatureVerifies(ctx, params.publicKey, signature, signedHeader, scalars);
   const { proof, pseudonym } = coreProofGenWithNym(
     ctx,
     params.publicKey,
