@@ -14,7 +14,7 @@ export type {
 export { BbsError, isBbsError, type BbsErrorCode } from './errors.js';
 export { getCiphersuite, CIPHERSUITE_NAMES, type Ciphersuite, type CiphersuiteName } from './ciphersuites.js';
 export { hashToScalar, messagesToScalars, randomScalars, seededRandomScalars, type RandomScalars } from './hashing.js';
-export { createGenerators, generatorsFrom, getP1, MAX_GENERATORS } from './generators.js';
+export { configureGeneratorTables, createGenerators, generatorsFrom, getP1, MAX_GENERATORS } from './generators.js';
 export { calculateDomain } from './domain.js';
 export {
   serialize,
