@@ -12,12 +12,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
-import type { ServerConfig } from './config.js';
+import type { ServerConfig, TrustProxy } from './config.js';
 import { ApiError, PROBLEM_CONTENT_TYPE, problemOf } from './errors.js';
+import { CounterBinding, counterStore } from './cluster/rate-limit-store.js';
 
 export interface AppLogOptions {
   /** pino destination for tests that inspect logs; defaults to stdout. */
   readonly stream?: NodeJS.WritableStream;
+  /** The counters the request rate limits use (bound to the database's by buildServer); default: in-process. */
+  readonly rateCounters?: CounterBinding;
 }
 
 /** Logger options: structured, with serializers that keep personal data out. */
@@ -46,7 +49,8 @@ export async function createFastify(config: ServerConfig, log: AppLogOptions = {
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    trustProxy: config.trustProxy,
+    // false, a hop count, or the proxies' addresses/CIDRs (config.ts never allows "trust any").
+    trustProxy: trustProxyOption(config.trustProxy),
     ajv: {
       // Unknown fields are errors, not silently dropped; types are never coerced.
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },
@@ -89,7 +93,9 @@ export async function createFastify(config: ServerConfig, log: AppLogOptions = {
   });
   await app.register(rateLimit, {
     global: false,
-    keyGenerator: (request) => request.ip,
+    // One store for every route (shared by the replicas on PostgreSQL), so the key names the route.
+    store: counterStore(log.rateCounters ?? new CounterBinding()),
+    keyGenerator: (request) => `${request.routeOptions.url ?? ''} ${request.ip}`,
     errorResponseBuilder: (_request, context) => {
       const retryAfter = Math.max(1, Math.ceil(context.ttl / 1000));
       return new ApiError('RATE_LIMITED', `rate limit exceeded, retry in ${retryAfter} s`, { retryAfter });
@@ -120,6 +126,18 @@ export async function createFastify(config: ServerConfig, log: AppLogOptions = {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   return app;
+}
+
+/**
+ * fastify's trustProxy for a setting: a hop count becomes "trust the first n hops" (what fastify does
+ * with a number at runtime, written as the function its types accept).
+ */
+export function trustProxyOption(
+  setting: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (setting === false) return false;
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return [...setting];
 }
 
 /**

@@ -8,14 +8,19 @@
  * itself is never logged, stored or returned after creation.
  *
  * Every failure (missing, malformed, unknown, revoked, wrong kind; and wrong offer codes, see the
- * issuer routes) counts against the client's address; past PRIVID_AUTH_FAILURE_RATE_LIMIT failures
- * in a minute the client gets 429 with Retry-After for every authenticated request until the
- * minute is over, whether or not its next secret is right.
+ * issuer routes) counts twice: against the credential presented (PRIVID_AUTH_FAILURE_RATE_LIMIT per
+ * minute) and, as a coarse second limit, against the client address (PRIVID_AUTH_FAILURE_ADDRESS_LIMIT).
+ * Past either, that credential (or every attempt from that address) gets 429 with Retry-After until the
+ * window is over. Keying on the credential first means one client's bad tokens do not lock out the
+ * other users behind the same address (a NAT, a venue's Wi-Fi); the address limit, set well above,
+ * still bounds a client that rotates through guesses. The counters are shared by every replica on one
+ * PostgreSQL (cluster/counters.ts), and hold HMACs of the address and credential, never either.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from './audit.js';
 import type { PrismaClient } from './db/generated/client.js';
 import { ApiError } from './errors.js';
+import type { CounterKeys, Counters } from './cluster/counters.js';
 import { constantTimeEqual, hashSecret, secretPrefix } from './security/secrets.js';
 
 declare module 'fastify' {
@@ -26,56 +31,51 @@ declare module 'fastify' {
 }
 
 const WINDOW_MS = 60_000;
-const MAX_TRACKED_CLIENTS = 50_000;
 
-/** Failed authentications per client address, in fixed one-minute windows. */
+export interface AuthFailureLimiterOptions {
+  readonly counters: Counters;
+  readonly keys: CounterKeys;
+  /** Failures per presented credential per minute. */
+  readonly perCredential: number;
+  /** Failures per client address per minute (the coarse second limit). */
+  readonly perAddress: number;
+  readonly now?: () => number;
+}
+
+/** Failed authentications per presented credential and per client address, in fixed one-minute windows. */
 export class AuthFailureLimiter {
-  readonly #max: number;
+  readonly #options: AuthFailureLimiterOptions;
   readonly #now: () => number;
-  readonly #windows = new Map<string, { count: number; resetAt: number }>();
 
-  constructor(maxPerMinute: number, now: () => number = Date.now) {
-    this.#max = maxPerMinute;
-    this.#now = now;
+  constructor(options: AuthFailureLimiterOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
   }
 
-  /** Throws RATE_LIMITED while the client is over its limit. */
-  check(client: string): void {
-    const window = this.#windows.get(client);
-    if (!window) return;
+  #keys(address: string, credential: string | undefined) {
+    const { keys, perCredential, perAddress } = this.#options;
+    return [
+      { key: keys.of('auth-failure-address', address), max: perAddress },
+      ...(credential ? [{ key: keys.of('auth-failure-credential', credential), max: perCredential }] : []),
+    ];
+  }
+
+  /** Throws RATE_LIMITED while the credential, or the address, is over its limit. */
+  async check(address: string, credential: string | undefined): Promise<void> {
     const now = this.#now();
-    if (window.resetAt <= now) {
-      this.#windows.delete(client);
-      return;
-    }
-    if (window.count >= this.#max) {
-      const retryAfter = Math.max(1, Math.ceil((window.resetAt - now) / 1000));
-      throw new ApiError('RATE_LIMITED', `too many failed authentications, retry in ${retryAfter} s`, { retryAfter });
-    }
-  }
-
-  /** Counts one failure for the client. */
-  fail(client: string): void {
-    const now = this.#now();
-    const window = this.#windows.get(client);
-    if (window && window.resetAt > now) {
-      window.count++;
-      return;
-    }
-    if (this.#windows.size >= MAX_TRACKED_CLIENTS) this.#prune(now);
-    this.#windows.set(client, { count: 1, resetAt: now + WINDOW_MS });
-  }
-
-  #prune(now: number): void {
-    for (const [client, window] of this.#windows) if (window.resetAt <= now) this.#windows.delete(client);
-    // Still full (a flood of distinct addresses): forget the oldest half rather than grow without bound.
-    if (this.#windows.size >= MAX_TRACKED_CLIENTS) {
-      let drop = this.#windows.size / 2;
-      for (const client of this.#windows.keys()) {
-        if (drop-- <= 0) break;
-        this.#windows.delete(client);
+    for (const { key, max } of this.#keys(address, credential)) {
+      const window = await this.#options.counters.peek(key, now);
+      if (window && window.count >= max) {
+        const retryAfter = Math.max(1, Math.ceil((window.resetAt - now) / 1000));
+        throw new ApiError('RATE_LIMITED', `too many failed authentications, retry in ${retryAfter} s`, { retryAfter });
       }
     }
+  }
+
+  /** Counts one failure for the credential and the address. */
+  async fail(address: string, credential: string | undefined): Promise<void> {
+    const now = this.#now();
+    for (const { key } of this.#keys(address, credential)) await this.#options.counters.hit(key, WINDOW_MS, now);
   }
 }
 
@@ -115,22 +115,30 @@ export class Authenticator {
     request.actor = { kind: 'lab', id: key.labId };
   };
 
-  /** Counts a failed authentication for this request's client and throws the error to answer with. */
-  fail(request: FastifyRequest, error: ApiError): never {
-    this.limiter.fail(request.ip);
-    throw error;
+  /**
+   * Counts a failed authentication of this request's client (and of the credential it presented, if
+   * any); returns the error to answer with.
+   */
+  async fail(request: FastifyRequest, error: ApiError, credential?: string): Promise<ApiError> {
+    await this.limiter.fail(request.ip, credential);
+    return error;
   }
 
   async #authenticate(request: FastifyRequest, kind: 'admin' | 'lab') {
-    this.limiter.check(request.ip);
     const header = request.headers.authorization;
+    const presented = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    await this.limiter.check(request.ip, presented);
     if (header === undefined) {
-      this.fail(request, new ApiError('UNAUTHENTICATED', 'an Authorization: Bearer header is required'));
+      throw await this.fail(request, new ApiError('UNAUTHENTICATED', 'an Authorization: Bearer header is required'));
     }
-    const secret = BEARER.exec(header)?.[1];
+    const secret = presented;
     const expectedKind = kind === 'admin' ? 'adm_' : 'lab_';
     if (!secret || !secret.startsWith(expectedKind)) {
-      this.fail(request, new ApiError('UNAUTHENTICATED', `expected Authorization: Bearer ${expectedKind}…`));
+      throw await this.fail(
+        request,
+        new ApiError('UNAUTHENTICATED', `expected Authorization: Bearer ${expectedKind}…`),
+        secret,
+      );
     }
     const hash = hashSecret(secret);
     const candidates = await this.#prisma.apiKey.findMany({
@@ -141,7 +149,7 @@ export class Authenticator {
     for (const candidate of candidates) if (constantTimeEqual(candidate.keyHash, hash)) match = candidate;
     if (candidates.length === 0) constantTimeEqual(NO_MATCH, hash);
     if (!match || match.revokedAt !== null || (match.lab && match.lab.disabledAt !== null)) {
-      this.fail(request, new ApiError('UNAUTHENTICATED', 'the credentials are not valid'));
+      throw await this.fail(request, new ApiError('UNAUTHENTICATED', 'the credentials are not valid'), secret);
     }
     const today = this.#today();
     if (match.lastUsedDay !== today) {

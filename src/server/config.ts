@@ -3,6 +3,7 @@
  * on a fresh machine (embedded database under ./data). The README's settings table mirrors
  * SETTINGS below; keep them in step.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export type Role = 'issuer' | 'verifier';
@@ -20,8 +21,11 @@ export interface ServerConfig {
   readonly kek: string | undefined;
   readonly kekFile: string;
   readonly corsOrigins: readonly string[];
-  /** Whether X-Forwarded-For is believed (behind a reverse proxy), so rate limits see clients, not the proxy. */
-  readonly trustProxy: boolean;
+  /**
+   * Which reverse proxies' X-Forwarded-For is believed, so rate limits see clients, not the proxy:
+   * false (none), a hop count, or the proxies' addresses and CIDR ranges. Never "any".
+   */
+  readonly trustProxy: TrustProxy;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
   readonly offerTtlSeconds: number;
@@ -29,12 +33,16 @@ export interface ServerConfig {
   readonly retentionDays: number;
   readonly redeemRateLimitPerMinute: number;
   readonly authFailureRateLimitPerMinute: number;
+  readonly authFailureAddressLimitPerMinute: number;
   readonly submitRateLimitPerMinute: number;
   readonly verifyWorkers: number;
   readonly verifyQueueLimit: number;
   readonly verifyMaxBatch: number;
   readonly trustSyncIntervalSeconds: number;
 }
+
+/** fastify's trustProxy: false, a number of hops, or a list of proxy addresses/CIDRs (proxy-addr syntax). */
+export type TrustProxy = false | number | readonly string[];
 
 export interface SettingDoc {
   readonly name: string;
@@ -81,7 +89,7 @@ export const SETTINGS: readonly SettingDoc[] = [
     name: 'PRIVID_TRUST_PROXY',
     default: 'false',
     meaning:
-      'Set to true behind a reverse proxy so that rate limits key on the client (X-Forwarded-For), not the proxy. Never logged.',
+      'Behind reverse proxies: their hop count (e.g. `1`) or a comma-separated list of their addresses/CIDRs (e.g. `10.0.0.0/8,::1`, `loopback`), so rate limits key on the client from X-Forwarded-For. `true` (believe anyone) is refused. Never logged.',
   },
   { name: 'PRIVID_LOG_LEVEL', default: 'info', meaning: 'pino log level.' },
   { name: 'PRIVID_BODY_LIMIT', default: '65536', meaning: 'Maximum request body in bytes.' },
@@ -93,7 +101,16 @@ export const SETTINGS: readonly SettingDoc[] = [
   },
   { name: 'PRIVID_RETENTION_DAYS', default: '7', meaning: 'Days request outcomes are kept before purging.' },
   { name: 'PRIVID_REDEEM_RATE_LIMIT', default: '30', meaning: 'Offer redemptions per client per minute.' },
-  { name: 'PRIVID_AUTH_FAILURE_RATE_LIMIT', default: '20', meaning: 'Failed authentications per client per minute.' },
+  {
+    name: 'PRIVID_AUTH_FAILURE_RATE_LIMIT',
+    default: '20',
+    meaning: 'Failed authentications per presented credential (token, offer code) per minute.',
+  },
+  {
+    name: 'PRIVID_AUTH_FAILURE_ADDRESS_LIMIT',
+    default: '200',
+    meaning: 'Failed authentications per client address per minute: a coarse second limit, set well above the first.',
+  },
   { name: 'PRIVID_SUBMIT_RATE_LIMIT', default: '120', meaning: 'Presentation submissions per client per minute.' },
   { name: 'PRIVID_VERIFY_WORKERS', default: '(number of cores)', meaning: 'Worker threads verifying proofs.' },
   { name: 'PRIVID_VERIFY_QUEUE', default: '256', meaning: 'Queued verifications before answering 429.' },
@@ -102,7 +119,12 @@ export const SETTINGS: readonly SettingDoc[] = [
     default: '16',
     meaning: 'Most queued verifications a worker checks with one combined pairing check (1: no batching).',
   },
-  { name: 'PRIVID_TRUST_SYNC_INTERVAL', default: '3600', meaning: 'Seconds between trust-list syncs with issuers.' },
+  {
+    name: 'PRIVID_TRUST_SYNC_INTERVAL',
+    default: '300',
+    meaning:
+      'Seconds between trust-list syncs with remote issuers (conditional requests with ETags). This server’s own issuers are seen at once.',
+  },
 ];
 
 export class ConfigError extends Error {
@@ -122,41 +144,82 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!/^(pglite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with pglite: or postgresql://');
   }
-  return {
-    port,
-    host,
-    dataDir,
-    databaseUrl,
-    roles,
-    publicUrl: (env.PRIVID_PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, ''),
-    kek: env.PRIVID_KEK || undefined,
-    kekFile: resolve(env.PRIVID_KEK_FILE ?? resolve(dataDir, 'kek.key')),
-    corsOrigins: (env.PRIVID_CORS_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-    trustProxy: bool(env, 'PRIVID_TRUST_PROXY', false),
-    logLevel: env.PRIVID_LOG_LEVEL ?? 'info',
-    bodyLimitBytes: int(env, 'PRIVID_BODY_LIMIT', 65536, 1024, 16 * 1024 * 1024),
-    offerTtlSeconds: int(env, 'PRIVID_OFFER_TTL', 86400, 10, 30 * 86400),
-    requestTtlSeconds: int(env, 'PRIVID_REQUEST_TTL', 120, 5, 3600),
-    retentionDays: int(env, 'PRIVID_RETENTION_DAYS', 7, 0, 3650),
-    redeemRateLimitPerMinute: int(env, 'PRIVID_REDEEM_RATE_LIMIT', 30, 1, 1_000_000),
-    authFailureRateLimitPerMinute: int(env, 'PRIVID_AUTH_FAILURE_RATE_LIMIT', 20, 1, 1_000_000),
-    submitRateLimitPerMinute: int(env, 'PRIVID_SUBMIT_RATE_LIMIT', 120, 1, 1_000_000),
-    verifyWorkers: int(env, 'PRIVID_VERIFY_WORKERS', cores, 0, 256),
-    verifyQueueLimit: int(env, 'PRIVID_VERIFY_QUEUE', 256, 1, 1_000_000),
-    verifyMaxBatch: int(env, 'PRIVID_VERIFY_BATCH', 16, 1, 256),
-    trustSyncIntervalSeconds: int(env, 'PRIVID_TRUST_SYNC_INTERVAL', 3600, 10, 7 * 86400),
-  };
+  return (
+    {
+      port,
+      host,
+      dataDir,
+      databaseUrl,
+      roles,
+      publicUrl: (env.PRIVID_PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, ''),
+      kek: env.PRIVID_KEK || undefined,
+      kekFile: resolve(env.PRIVID_KEK_FILE ?? resolve(dataDir, 'kek.key')),
+      corsOrigins: (env.PRIVID_CORS_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+      trustProxy: trustProxyOf(env.PRIVID_TRUST_PROXY),
+      logLevel: env.PRIVID_LOG_LEVEL ?? 'info',
+      bodyLimitBytes: int(env, 'PRIVID_BODY_LIMIT', 65536, 1024, 16 * 1024 * 1024),
+      offerTtlSeconds: int(env, 'PRIVID_OFFER_TTL', 86400, 10, 30 * 86400),
+      requestTtlSeconds: int(env, 'PRIVID_REQUEST_TTL', 120, 5, 3600),
+      retentionDays: int(env, 'PRIVID_RETENTION_DAYS', 7, 0, 3650),
+      redeemRateLimitPerMinute: int(env, 'PRIVID_REDEEM_RATE_LIMIT', 30, 1, 1_000_000),
+      authFailureRateLimitPerMinute: int(env, 'PRIVID_AUTH_FAILURE_RATE_LIMIT', 20, 1, 1_000_000),
+      authFailureAddressLimitPerMinute: int(env, 'PRIVID_AUTH_FAILURE_ADDRESS_LIMIT', 200, 1, 1_000_000),
+      submitRateLimitPerMinute: int(env, 'PRIVID_SUBMIT_RATE_LIMIT', 120, 1, 1_000_000),
+      verifyWorkers: int(env, 'PRIVID_VERIFY_WORKERS', cores, 0, 256),
+      verifyQueueLimit: int(env, 'PRIVID_VERIFY_QUEUE', 256, 1, 1_000_000),
+      name: 'PRIVID_VERIFY_BATCH',
+      default: '16',
+      meaning: 'Most queued verifications a worker checks with one combined pairing check (1: no batching).',
+    },
+    {
+      trustSyncIntervalSeconds: int(env, 'PRIVID_TRUST_SYNC_INTERVAL', 300, 10, 7 * 86400),
+    }
+  );
 }
 
-function bool(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * PRIVID_TRUST_PROXY: unset or false → trust no X-Forwarded-For; a positive integer → that many proxy
+ * hops; otherwise a comma-separated list of proxy addresses and CIDR ranges. `true` would let any
+ * client choose the address its rate limits key on (rotate it to escape them, or spoof a victim's to
+ * lock the victim out), so it is refused with a message saying what to set instead.
+ */
+export function trustProxyOf(raw: string | undefined): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') {
+    throw new ConfigError(
+      'PRIVID_TRUST_PROXY=true would trust any X-Forwarded-For: give the number of proxy hops (e.g. 1) or the proxies’ addresses/CIDRs (e.g. 10.0.0.0/8)',
+    );
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 16) throw new ConfigError(`PRIVID_TRUST_PROXY: ${hops} proxy hops is not plausible (at most 16)`);
+    return hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    if (!isProxyAddress(entry)) {
+      throw new ConfigError(
+        `PRIVID_TRUST_PROXY: "${entry}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`,
+      );
+    }
+  }
+  return entries;
+}
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 function int(

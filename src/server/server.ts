@@ -21,6 +21,10 @@ import { ProblemComponent } from './ops/http.js';
 import { opsRoutes } from './ops/routes.js';
 import { loadKek, type Kek } from './security/kek.js';
 import { verifierPlugin } from './verifier/service.js';
+import { localBus, pgBus, type ClusterBus } from './cluster/bus.js';
+import { CounterKeys, MemoryCounters, PgCounters, type Counters } from './cluster/counters.js';
+import { CounterBinding } from './cluster/rate-limit-store.js';
+import { parseDatabaseUrl } from './db/database-url.js';
 
 export type App = Awaited<ReturnType<typeof createFastify>>;
 
@@ -35,6 +39,11 @@ export interface ServerContext {
    */
   readonly offerCodeKey: Uint8Array;
   readonly auth: Authenticator;
+  /**
+   * How this process tells the other replicas on the same PostgreSQL what changed (and itself: every
+   * message is also delivered here); in-process only on the embedded database.
+   */
+  readonly bus: ClusterBus;
   readonly issuance: IssuanceCrypto;
   /** The current time (tests move it). */
   now(): Date;
@@ -77,10 +86,14 @@ export interface PrividServer {
 }
 
 const MS_PER_DAY = 86_400_000;
+/** Windows that are over are deleted this often. */
+const COUNTER_SWEEP_MS = 60_000;
 
 export async function buildServer(config: ServerConfig, options: BuildServerOptions = {}): Promise<PrividServer> {
-  const app = await createFastify(config, options.stream ? { stream: options.stream } : {});
+  const rateCounters = new CounterBinding();
+  const app = await createFastify(config, { ...(options.stream ? { stream: options.stream } : {}), rateCounters });
   let db: Database | undefined;
+  let bus: ClusterBus | undefined;
   try {
     const kek = loadKek({ kek: config.kek, kekFile: config.kekFile, warn: (message) => app.log.warn(message) });
     const offerCodeKey = kek.deriveKey('privid offer code v1');
@@ -95,6 +108,32 @@ export async function buildServer(config: ServerConfig, options: BuildServerOpti
 
     const now = options.now ?? (() => new Date());
     const today = () => Math.floor(now().getTime() / MS_PER_DAY);
+
+    // Replicas on one PostgreSQL share their counters and talk over LISTEN/NOTIFY; the embedded
+    // database has one process, which keeps both in memory.
+    const target = parseDatabaseUrl(config.databaseUrl);
+    const counters: Counters = target.kind === 'postgres' ? new PgCounters(db.prisma) : new MemoryCounters();
+    const counterKeys = new CounterKeys(kek);
+    rateCounters.bind(counters, counterKeys);
+    const busLog = app.log;
+    bus =
+      target.kind === 'postgres'
+        ? await pgBus({ connectionString: target.connectionString, prisma: db.prisma, kek, log: busLog })
+        : localBus(busLog);
+    const clusterBus = bus;
+    const sweep = setInterval(() => {
+      counters.sweep(now().getTime()).catch((error: unknown) => {
+        app.log.error(
+          { err: { message: error instanceof Error ? error.message : String(error) } },
+          'counter sweep failed',
+        );
+      });
+    }, COUNTER_SWEEP_MS);
+    sweep.unref();
+    app.addHook('onClose', async () => {
+      clearInterval(sweep);
+    });
+
     const context: ServerContext = {
       config,
       db,
@@ -102,9 +141,16 @@ export async function buildServer(config: ServerConfig, options: BuildServerOpti
       offerCodeKey,
       auth: new Authenticator({
         prisma: db.prisma,
-        limiter: new AuthFailureLimiter(config.authFailureRateLimitPerMinute, () => now().getTime()),
+        limiter: new AuthFailureLimiter({
+          counters,
+          keys: counterKeys,
+          perCredential: config.authFailureRateLimitPerMinute,
+          perAddress: config.authFailureAddressLimitPerMinute,
+          now: () => now().getTime(),
+        }),
         today,
       }),
+      bus: clusterBus,
       issuance: options.issuance ?? defaultIssuanceCrypto,
       now,
       today,
@@ -132,12 +178,14 @@ export async function buildServer(config: ServerConfig, options: BuildServerOpti
           try {
             await app.close();
           } finally {
+            await clusterBus.close();
             await database.close();
           }
         })()),
     };
   } catch (error) {
     await app.close().catch(() => undefined);
+    await bus?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
     throw error;
   }

@@ -28,11 +28,28 @@ describe('loadConfig', () => {
     ['PRIVID_ROLES', 'issuer,admin'],
     ['DATABASE_URL', 'mysql://x'],
     ['PRIVID_TRUST_PROXY', 'yes'],
+    ['PRIVID_TRUST_PROXY', 'true'],
+    ['PRIVID_TRUST_PROXY', '10.0.0.0/33'],
+    ['PRIVID_TRUST_PROXY', '10.0.0.1,example.com'],
+    ['PRIVID_TRUST_PROXY', '99'],
     ['PRIVID_BODY_LIMIT', '10'],
     ['PRIVID_REQUEST_TTL', '1.5'],
   ])('rejects %s=%s with a ConfigError naming the setting', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('PRIVID_TRUST_PROXY takes a hop count or proxy addresses and CIDRs, never "trust any"', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ PRIVID_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ PRIVID_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ PRIVID_TRUST_PROXY: ' 10.0.0.0/8, ::1 ,192.0.2.7,loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '::1',
+      '192.0.2.7',
+      'loopback',
+    ]);
+    expect(() => loadConfig({ PRIVID_TRUST_PROXY: 'true' })).toThrow(/hops.*CIDR/);
   });
 
   it('the README settings table lists exactly the settings the server reads', () => {

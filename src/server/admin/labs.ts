@@ -66,13 +66,23 @@ export async function revokeLabApiKey(prisma: PrismaClient, actor: Actor, labId:
   });
 }
 
-/** Disables a lab: its API keys stop working; its metadata and keys stay published for verifiers. */
+/**
+ * Disables a lab: its API keys stop working and its pending offers are cancelled (their attribute
+ * values deleted), in one transaction, so no offer of a disabled lab can still be redeemed; its
+ * metadata and keys stay published for verifiers.
+ */
 export async function disableLab(prisma: PrismaClient, actor: Actor, labId: string) {
   return prisma.$transaction(async (tx) => {
     const lab = await requireLab(tx, labId);
     if (lab.disabledAt !== null) throw new ApiError('CONFLICT', 'the lab is already disabled');
     const disabled = await tx.lab.update({ where: { id: labId }, data: { disabledAt: new Date() } });
+    const pending = await tx.offer.findMany({ where: { labId, status: 'pending' }, select: { id: true } });
+    await tx.offer.updateMany({
+      where: { labId, status: 'pending' },
+      data: { status: 'cancelled', attributes: Prisma.DbNull, requestHash: null },
+    });
     await recordAudit(tx, actor, 'lab.disabled', labId);
+    for (const offer of pending) await recordAudit(tx, actor, 'offer.cancelled', offer.id);
     return disabled;
   });
 }

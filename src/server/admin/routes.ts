@@ -12,6 +12,7 @@ import {
   exampleKey,
   exampleSchemaEntry,
   IssuerKeyViewSchema,
+  issuerKeyProperties,
   KeyId,
   SchemaDefinitionSchema,
   SchemaEntrySchema,
@@ -76,6 +77,31 @@ const LabParams = closed({ labId: Uuid('Lab id') }, { examples: [{ labId: EXAMPL
 const LabKeyParams = closed({ labId: Uuid('Lab id'), kid: KeyId });
 const LabApiKeyParams = closed({ labId: Uuid('Lab id'), apiKeyId: Uuid('API key id') });
 
+/** How long HTTP caches may keep issuer metadata (ops/http.ts CACHE_CONTROL_PUBLIC). */
+const METADATA_MAX_AGE_SECONDS = 60;
+
+const PropagationSchema = closed(
+  {
+    thisService: Type.Literal('now', {
+      description:
+        "Every replica of this service, and this service's own verifier, applies the change before this answer",
+    }),
+    remoteVerifiersWithinSeconds: Type.Integer({
+      description:
+        'Remote privid verifiers see it at their next metadata sync: every PRIVID_TRUST_SYNC_INTERVAL seconds ' +
+        '(this figure assumes the same setting as this service) plus up to 60 s in HTTP caches (max-age)',
+    }),
+    detail: Type.String(),
+  },
+  { description: 'When verifiers apply this key change' },
+);
+
+const examplePropagation = {
+  thisService: 'now',
+  remoteVerifiersWithinSeconds: 360,
+  detail: 'Replicas of this service and its own verifier apply the change now. …',
+};
+
 const suite = Type.Enum([...SUITE_IDS], { description: `Signature suite; default ${DEFAULT_SUITE_ID}` });
 
 export async function adminLabRoutes(app: App, ctx: ServerContext): Promise<void> {
@@ -85,6 +111,19 @@ export async function adminLabRoutes(app: App, ctx: ServerContext): Promise<void
   const lab = (labId: string) => requireLab(prisma, labId);
   const keyView = (key: Parameters<typeof issuerKeyView>[0]) =>
     issuerKeyView(key, issuerIdOf(ctx.config.publicUrl, key.labId));
+  /**
+   * Tells every replica (this one included, awaited) that a lab's keys changed: their verifiers
+   * re-read its metadata now, so the change is in force before the admin gets the answer.
+   */
+  const announceKeyChange = (labId: string) => ctx.bus.publish('issuer-keys', labId);
+  const propagation = () => ({
+    thisService: 'now' as const,
+    remoteVerifiersWithinSeconds: ctx.config.trustSyncIntervalSeconds + METADATA_MAX_AGE_SECONDS,
+    detail:
+      'Replicas of this service and its own verifier apply the change now. A remote privid verifier applies it at ' +
+      'its next metadata sync (PRIVID_TRUST_SYNC_INTERVAL, 300 s by default, with conditional requests) or at once ' +
+      'with POST /v1/admin/trusted-issuers/{id}/sync; offline kiosks at their next trust-list download.',
+  });
 
   // -------------------------------------------------------------------------------------------
   // Labs and API keys
@@ -269,6 +308,7 @@ export async function adminLabRoutes(app: App, ctx: ServerContext): Promise<void
         request.params.labId,
         request.body.suite ?? DEFAULT_SUITE_ID,
       );
+      await announceKeyChange(request.params.labId);
       return reply.code(201).send(keyView(key));
     },
   );
@@ -314,10 +354,15 @@ export async function adminLabRoutes(app: App, ctx: ServerContext): Promise<void
           { examples: [{}], description: "The new key's suite; default: the old key's" },
         ),
         response: {
-          201: ok(closed({ retired: IssuerKeyViewSchema, active: IssuerKeyViewSchema }), 'Both keys.', {
-            retired: exampleKey(EXAMPLE.kid, 'retired'),
-            active: exampleKey(EXAMPLE.kid2),
-          }),
+          201: ok(
+            closed({ retired: IssuerKeyViewSchema, active: IssuerKeyViewSchema, propagation: PropagationSchema }),
+            'Both keys, and when verifiers apply the change.',
+            {
+              retired: exampleKey(EXAMPLE.kid, 'retired'),
+              active: exampleKey(EXAMPLE.kid2),
+              propagation: examplePropagation,
+            },
+          ),
           ...problemResponses(...BODY_PROBLEMS, 'NOT_FOUND', 'KEY_NOT_ACTIVE', ...AUTH_PROBLEMS),
         },
       },
@@ -331,7 +376,8 @@ export async function adminLabRoutes(app: App, ctx: ServerContext): Promise<void
         request.params.kid,
         request.body.suite,
       );
-      return reply.code(201).send({ retired: keyView(retired), active: keyView(active) });
+      await announceKeyChange(request.params.labId);
+      return reply.code(201).send({ retired: keyView(retired), active: keyView(active), propagation: propagation() });
     },
   );
 
@@ -350,8 +396,11 @@ export async function adminLabRoutes(app: App, ctx: ServerContext): Promise<void
         },
       },
     },
-    async (request) =>
-      keyView(await retireIssuerKey(prisma, actorOf(request, 'admin'), request.params.labId, request.params.kid)),
+    async (request) => {
+      const key = await retireIssuerKey(prisma, actorOf(request, 'admin'), request.params.labId, request.params.kid);
+      await announceKeyChange(request.params.labId);
+      return keyView(key);
+    },
   );
 
   app.post(
@@ -364,13 +413,20 @@ export async function adminLabRoutes(app: App, ctx: ServerContext): Promise<void
         security,
         params: LabKeyParams,
         response: {
-          200: ok(IssuerKeyViewSchema, 'The revoked key.', exampleKey(EXAMPLE.kid, 'revoked')),
+          200: ok(
+            closed({ ...issuerKeyProperties, propagation: PropagationSchema }),
+            'The revoked key, and when verifiers apply the revocation.',
+            { ...exampleKey(EXAMPLE.kid, 'revoked'), propagation: examplePropagation },
+          ),
           ...problemResponses('VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', ...AUTH_PROBLEMS),
         },
       },
     },
-    async (request) =>
-      keyView(await revokeIssuerKey(prisma, actorOf(request, 'admin'), request.params.labId, request.params.kid)),
+    async (request) => {
+      const key = await revokeIssuerKey(prisma, actorOf(request, 'admin'), request.params.labId, request.params.kid);
+      await announceKeyChange(request.params.labId);
+      return { ...keyView(key), propagation: propagation() };
+    },
   );
 
   // -------------------------------------------------------------------------------------------

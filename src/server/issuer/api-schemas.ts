@@ -78,36 +78,35 @@ function component<T extends TSchema>(id: string, schema: T) {
 const definitionComponent = component('CredentialSchemaDefinition', CredentialSchemaDefinition);
 export const SchemaDefinitionSchema = definitionComponent.ref;
 
-const issuerKeyComponent = component(
-  'IssuerKey',
-  closed({
-    kid: KeyId,
-    suite,
-    status: keyStatus,
-    createdAt: timestamp('When the key was created'),
-    retiredAt: nullableTimestamp('When the key stopped signing new credentials'),
-    revokedAt: nullableTimestamp('When the key was revoked: reject its credentials'),
-    jwk: closed(
-      {
-        kty: Type.Literal('OKP'),
-        crv: Type.Literal('Bls12381G2'),
-        x: Type.String({ description: 'The public key, a compressed G2 point, base64url' }),
-        kid: KeyId,
-        alg: Type.Optional(Type.String({ description: 'JOSE algorithm, where one is registered for the suite' })),
-      },
-      { description: 'The public key as a JWK' },
-    ),
-    multikey: closed(
-      {
-        type: Type.Literal('Multikey'),
-        id: Type.String(),
-        controller: Type.String(),
-        publicKeyMultibase: Type.String({ description: "'z' + base58btc(0xeb01 || public key)" }),
-      },
-      { description: 'The public key as a Multikey (W3C Controlled Identifiers)' },
-    ),
-  }),
-);
+/** The properties of an issuer key's public view (the IssuerKey component). */
+export const issuerKeyProperties = {
+  kid: KeyId,
+  suite,
+  status: keyStatus,
+  createdAt: timestamp('When the key was created'),
+  retiredAt: nullableTimestamp('When the key stopped signing new credentials'),
+  revokedAt: nullableTimestamp('When the key was revoked: reject its credentials'),
+  jwk: closed(
+    {
+      kty: Type.Literal('OKP'),
+      crv: Type.Literal('Bls12381G2'),
+      x: Type.String({ description: 'The public key, a compressed G2 point, base64url' }),
+      kid: KeyId,
+      alg: Type.Optional(Type.String({ description: 'JOSE algorithm, where one is registered for the suite' })),
+    },
+    { description: 'The public key as a JWK' },
+  ),
+  multikey: closed(
+    {
+      type: Type.Literal('Multikey'),
+      id: Type.String(),
+      controller: Type.String(),
+      publicKeyMultibase: Type.String({ description: "'z' + base58btc(0xeb01 || public key)" }),
+    },
+    { description: 'The public key as a Multikey (W3C Controlled Identifiers)' },
+  ),
+};
+const issuerKeyComponent = component('IssuerKey', closed(issuerKeyProperties));
 export const IssuerKeyViewSchema = issuerKeyComponent.ref;
 
 export const exampleKey = (kid: string = EXAMPLE.kid, status: 'active' | 'retired' | 'revoked' = 'active') => ({

@@ -406,7 +406,9 @@ export async function redeemOffer(
   body: RedeemBody,
 ): Promise<IssuedCredential> {
   const { auth, db, kek } = ctx;
-  auth.limiter.check(request.ip);
+  // The credential presented is the offer code (for this offer): failures count against it and the address.
+  const presented = `${offerId}:${body.code}`;
+  await auth.limiter.check(request.ip, presented);
   if (body.offerId !== offerId) {
     throw invalid('offerId in the body is not the offer of the URL', 'body/offerId');
   }
@@ -416,9 +418,11 @@ export async function redeemOffer(
     : null;
   if (!offer) {
     constantTimeEqual(NO_MATCH, codeHash);
-    throw auth.fail(request, new ApiError('OFFER_CODE_INVALID'));
+    throw await auth.fail(request, new ApiError('OFFER_CODE_INVALID'), presented);
   }
-  if (!constantTimeEqual(offer.codeHash, codeHash)) throw auth.fail(request, new ApiError('OFFER_CODE_INVALID'));
+  if (!constantTimeEqual(offer.codeHash, codeHash)) {
+    throw await auth.fail(request, new ApiError('OFFER_CODE_INVALID'), presented);
+  }
 
   const now = ctx.now();
   const status = statusOf(offer, now);

@@ -112,7 +112,7 @@ export async function issuerRoutes(app: App, ctx: ServerContext): Promise<void> 
       schema: {
         tags: ['issuer metadata'],
         summary: "An issuer's metadata: its keys (JWK and Multikey, with status) and schemas",
-        description: 'Cacheable (strong ETag, max-age 300): verifiers sync their trust lists from here.',
+        description: 'Cacheable (strong ETag, max-age 60): verifiers sync their trust lists from here.',
         security: [],
         params: closed({ labId: Type.String({ maxLength: 64, examples: [EXAMPLE.labId] }) }),
         headers: IfNoneMatch,

@@ -89,7 +89,8 @@ export function ok<T extends TSchema>(schema: T, description: string, example: u
   return { description, content: { 'application/json': { schema, example } } };
 }
 
-export const CACHE_CONTROL_PUBLIC = 'public, max-age=300';
+/** Short, because issuer metadata carries key revocations: a cache must not hide one for long. */
+export const CACHE_CONTROL_PUBLIC = 'public, max-age=60';
 
 /** A strong ETag of a body: the quoted base64url SHA-256 of its bytes. */
 export function strongEtag(body: string): string {

@@ -3,8 +3,14 @@
  * code; the disclosed values (and the venue-scoped pseudonym) live here, in memory, until the venue
  * has received them once (a poll, or the server-sent events of every screen watching at that
  * moment) or until they expire, whichever comes first. They are never written anywhere else.
+ *
+ * Replicas: the screen may watch at another replica than the one the wallet answered. With a cluster
+ * bus attached, every outcome published here is also sent to the other replicas (sealed under a
+ * KEK-derived key, over PostgreSQL NOTIFY: see cluster/bus.ts), each of which delivers it to its own
+ * listeners or holds it; the replica that hands it to the venue tells the others to drop their copy.
  */
 import type { AttributeValue } from '../../credential/index.js';
+import type { ClusterBus } from '../cluster/bus.js';
 
 export interface Reason {
   readonly code: string;
@@ -44,28 +50,88 @@ type Listener = (outcome: Outcome) => void;
 export const OUTCOME_HOLD_MS = 60_000;
 const MAX_HELD = 100_000;
 
+/** An outcome as it travels between replicas. */
+interface OutcomeMessage {
+  readonly requestId: string;
+  readonly venueId: string;
+  readonly until: number;
+  /** Whether a screen at the sending replica already took it: then the others only pass it to theirs. */
+  readonly delivered: boolean;
+  readonly outcome: Omit<Outcome, 'completedAt'> & { readonly completedAt: string };
+}
+
+export interface OutcomeHubLog {
+  error(obj: object, msg: string): void;
+}
+
 export class OutcomeHub {
   readonly #held = new Map<string, Held>();
   readonly #listeners = new Map<string, Set<Listener>>();
   readonly #now: () => number;
+  #bus: { bus: ClusterBus; log: OutcomeHubLog } | undefined;
 
   constructor(now: () => number = Date.now) {
     this.#now = now;
   }
 
+  /** Shares outcomes with the other replicas through the bus (when the database is shared). */
+  attach(bus: ClusterBus, log: OutcomeHubLog): void {
+    if (!bus.shared) return;
+    this.#bus = { bus, log };
+    bus.subscribe('outcome', (text) => {
+      const message = JSON.parse(text) as OutcomeMessage;
+      const outcome: Outcome = { ...message.outcome, completedAt: new Date(message.outcome.completedAt) };
+      const taken = this.#deliver(message.requestId, message.venueId, outcome, message.until, !message.delivered);
+      // Nobody watched where it was published, a screen here took it: the copies held elsewhere can go.
+      if (taken && !message.delivered) this.#send('outcome-taken', message.requestId);
+    });
+    bus.subscribe('outcome-taken', (requestId) => {
+      this.#held.delete(requestId);
+    });
+  }
+
+  #send(topic: 'outcome' | 'outcome-taken', message: string): void {
+    const attached = this.#bus;
+    if (!attached) return;
+    attached.bus.publish(topic, message, { here: false }).catch((error: unknown) => {
+      attached.log.error(
+        { err: { message: error instanceof Error ? error.message : String(error) } },
+        'outcome relay failed',
+      );
+    });
+  }
+
   /**
    * Publishes a request's outcome: to every screen listening now (which then counts as delivered),
-   * else held for the first poll until `until` (ms).
+   * else held for the first poll until `until` (ms); and to the other replicas, which do the same.
    */
   publish(requestId: string, venueId: string, outcome: Outcome, until: number): void {
+    const delivered = this.#deliver(requestId, venueId, outcome, until, true);
+    if (this.#bus) {
+      const message: OutcomeMessage = {
+        requestId,
+        venueId,
+        until,
+        delivered,
+        outcome: { ...outcome, completedAt: outcome.completedAt.toISOString() },
+      };
+      this.#send('outcome', JSON.stringify(message));
+    }
+  }
+
+  /** To the listeners, else (when `hold`) held; returns whether a listener took it. */
+  #deliver(requestId: string, venueId: string, outcome: Outcome, until: number, hold: boolean): boolean {
     const listeners = this.#listeners.get(requestId);
     if (listeners && listeners.size > 0) {
       this.#listeners.delete(requestId);
       for (const listener of listeners) listener(outcome);
-      return;
+      return true;
     }
-    if (this.#held.size >= MAX_HELD) this.sweep();
-    this.#held.set(requestId, { venueId, outcome, until });
+    if (hold) {
+      if (this.#held.size >= MAX_HELD) this.sweep();
+      this.#held.set(requestId, { venueId, outcome, until });
+    }
+    return false;
   }
 
   /** The held outcome of a venue's request, removed as it is handed out; undefined if none. */
@@ -73,7 +139,9 @@ export class OutcomeHub {
     const held = this.#held.get(requestId);
     if (!held || held.venueId !== venueId) return undefined;
     this.#held.delete(requestId);
-    return held.until > this.#now() ? held.outcome : undefined;
+    if (held.until <= this.#now()) return undefined;
+    this.#send('outcome-taken', requestId);
+    return held.outcome;
   }
 
   /** Calls listener once with the outcome of a request; returns the unsubscribe function. */

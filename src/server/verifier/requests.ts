@@ -53,6 +53,8 @@ export const REASONS = {
 /** Outcome code of a request whose verification never finished (the process stopped). */
 export const INTERRUPTED = 'INTERRUPTED';
 
+class InterruptedMeanwhile extends Error {}
+
 export type RequestStatus = 'pending' | 'verifying' | 'accepted' | 'rejected' | 'expired';
 
 export interface Services {
@@ -171,7 +173,7 @@ export async function submitPresentation(s: Services, requestId: string, body: u
   const replayed = !echoMatches(presentation, row.id, row.nonceHash, verifierId);
   const claimed = await prisma.presentationRequest.updateMany({
     where: { id: row.id, status: 'pending', expiresAt: { gt: now } },
-    data: { status: 'verifying' },
+    data: { status: 'verifying', verifyingSince: now },
   });
   if (claimed.count !== 1) {
     const current = await prisma.presentationRequest.findUnique({ where: { id: row.id } });
@@ -252,58 +254,72 @@ async function finish(
   const { ctx } = s;
   const completedAt = ctx.now();
   const period = requestPeriod(definition, row.createdAt);
-  const outcome = await ctx.db.prisma.$transaction(async (tx): Promise<Outcome> => {
-    let result: Outcome = verified.accepted
-      ? {
-          status: 'accepted',
-          reasons: [],
-          completedAt,
-          disclosed: verified.disclosed,
-          ...(definition.pseudonym && verified.pseudonym ? { pseudonym: verified.pseudonym } : {}),
-        }
-      : { status: 'rejected', reasons: verified.reasons, completedAt };
-    if (result.status === 'accepted' && definition.pseudonym && period) {
-      const pseudonym = verified.accepted ? verified.pseudonym : undefined;
-      if (!pseudonym) {
-        result = {
-          status: 'rejected',
-          reasons: [{ code: 'PSEUDONYM_MISSING', message: 'the policy asks for a pseudonym' }],
-          completedAt,
-        };
-      } else {
-        const inserted = await tx.scopedPseudonym.createMany({
-          data: [
-            {
-              venueId: row.venueId,
-              scope: definition.pseudonym.scope,
-              period: period.id,
-              pseudonym: new Uint8Array(Buffer.from(pseudonym, 'base64url')),
-              expiresAt: period.endsAt,
-            },
-          ],
-          skipDuplicates: true,
-        });
-        if (inserted.count !== 1) {
+  const outcome = await ctx.db.prisma
+    .$transaction(async (tx): Promise<Outcome> => {
+      let result: Outcome = verified.accepted
+        ? {
+            status: 'accepted',
+            reasons: [],
+            completedAt,
+            disclosed: verified.disclosed,
+            ...(definition.pseudonym && verified.pseudonym ? { pseudonym: verified.pseudonym } : {}),
+          }
+        : { status: 'rejected', reasons: verified.reasons, completedAt };
+      if (result.status === 'accepted' && definition.pseudonym && period) {
+        const pseudonym = verified.accepted ? verified.pseudonym : undefined;
+        if (!pseudonym) {
           result = {
             status: 'rejected',
-            reasons: [
-              {
-                code: REASONS.PSEUDONYM_ALREADY_USED,
-                message: `this guest was already admitted under this policy's pseudonym in period ${period.id}`,
-              },
-            ],
+            reasons: [{ code: 'PSEUDONYM_MISSING', message: 'the policy asks for a pseudonym' }],
             completedAt,
           };
+        } else {
+          const inserted = await tx.scopedPseudonym.createMany({
+            data: [
+              {
+                venueId: row.venueId,
+                scope: definition.pseudonym.scope,
+                period: period.id,
+                pseudonym: new Uint8Array(Buffer.from(pseudonym, 'base64url')),
+                expiresAt: period.endsAt,
+              },
+            ],
+            skipDuplicates: true,
+          });
+          if (inserted.count !== 1) {
+            result = {
+              status: 'rejected',
+              reasons: [
+                {
+                  code: REASONS.PSEUDONYM_ALREADY_USED,
+                  message: `this guest was already admitted under this policy's pseudonym in period ${period.id}`,
+                },
+              ],
+              completedAt,
+            };
+          }
         }
       }
-    }
-    const code = result.status === 'accepted' ? REASONS.ACCEPTED : (result.reasons[0]?.code ?? 'REJECTED');
-    await tx.presentationRequest.updateMany({
-      where: { id: row.id, status: 'verifying' },
-      data: { status: result.status, outcomeCode: code.slice(0, 64), completedAt },
+      const code = result.status === 'accepted' ? REASONS.ACCEPTED : (result.reasons[0]?.code ?? 'REJECTED');
+      const recorded = await tx.presentationRequest.updateMany({
+        where: { id: row.id, status: 'verifying' },
+        data: { status: result.status, outcomeCode: code.slice(0, 64), completedAt },
+      });
+      if (recorded.count !== 1) {
+        // The housekeeping took this verification for an interrupted one (it ran past the deadline):
+        // what the database says stands, and the pseudonym insert above is rolled back.
+        throw new InterruptedMeanwhile();
+      }
+      return result;
+    })
+    .catch((error: unknown): Outcome => {
+      if (!(error instanceof InterruptedMeanwhile)) throw error;
+      return {
+        status: 'rejected',
+        reasons: [{ code: INTERRUPTED, message: 'the verification did not finish in time' }],
+        completedAt,
+      };
     });
-    return result;
-  });
   s.log.info({ requestId: row.id, outcome: outcome.status, code: outcome.reasons[0]?.code }, 'presentation verified');
   const until = Math.max(row.expiresAt.getTime(), completedAt.getTime() + OUTCOME_HOLD_MS);
   s.hub.publish(row.id, row.venueId, outcome, until);
@@ -368,9 +384,22 @@ export interface StatelessResult {
   pseudonym?: string;
 }
 
-/** POST /v1/verify: the integrator brings its own request (and manages its nonces). */
-export async function verifyStateless(s: Services, body: { request: unknown; presentation: unknown }) {
+/**
+ * POST /v1/verify: the integrator brings its own request (and manages its nonces). The request must
+ * name the calling venue as its verifier: otherwise one venue could have a presentation made for
+ * another verified here and read its disclosed values and pseudonym.
+ */
+export async function verifyStateless(s: Services, venueId: string, body: { request: unknown; presentation: unknown }) {
   const request = parseOr400(parsePresentationRequest, body.request, 'body/request');
+  if (request.verifierId !== verifierIdOf(s.ctx.config.publicUrl, venueId)) {
+    throw new ApiError(
+      'FORBIDDEN',
+      "the request's verifierId is not the calling venue's: verify your own requests only",
+      {
+        errors: [{ path: 'body/request/verifierId', message: 'must be the verifierId of the calling venue' }],
+      },
+    );
+  }
   const presentation = parseOr400(parsePresentation, body.presentation, 'body/presentation');
   const now = s.ctx.now();
   const nowSeconds = Math.floor(now.getTime() / 1000);

@@ -691,11 +691,11 @@ export function verifierRoutes(service: VerifierService) {
           body: VerifyBodySchema,
           response: {
             200: ok(VerifyResultSchema, 'The verification result.', exampleVerifyResult),
-            ...problemResponses(...BODY_PROBLEMS, ...AUTH_PROBLEMS, 'OVERLOADED'),
+            ...problemResponses(...BODY_PROBLEMS, ...AUTH_PROBLEMS, 'FORBIDDEN', 'OVERLOADED'),
           },
         },
       },
-      async (request) => verifyStateless(s, request.body),
+      async (request) => verifyStateless(s, venueOf(request), request.body),
     );
 
     // -------------------------------------------------------------------------------------------

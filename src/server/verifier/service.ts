@@ -2,6 +2,13 @@
  * The verifier role: its services (trust store, verification pool, outcome hub, venue keys), its
  * schedules (trust-list sync every PRIVID_TRUST_SYNC_INTERVAL seconds, reload from the database and
  * housekeeping every minute) and its routes, as one route plugin for buildServer.
+ *
+ * What the replicas tell each other (cluster/bus.ts), and what this role does about it:
+ * - `trust`: the trust list changed → reload it from the database;
+ * - `issuer-keys`: a lab of this service changed its keys → re-read its metadata now, so a revoked key
+ *   is rejected (and a rotated-in key accepted) on the next presentation, not at the next sync;
+ * - `outcome`, `outcome-taken`: see outcomes.ts; `venue-keys`: see venues.ts.
+ * After the bus reconnects (messages may have been missed) the trust list is reloaded.
  */
 import { randomBytes } from 'node:crypto';
 import type { CredentialSchema } from '../../credential/index.js';
@@ -16,8 +23,9 @@ import { verifierRoutes } from './routes.js';
 import { trustListOf } from './trust-list.js';
 import { httpMetadataFetcher, TrustStore, type MetadataFetcher } from './trust.js';
 import { VenueKeys } from './venues.js';
+import { issuerIdOf } from '../issuer/keys.js';
 
-/** Other processes' trust-list changes are picked up within this. */
+/** A safety net: other processes' trust-list changes arrive over the bus, and at the latest within this. */
 const TRUST_RELOAD_MS = 60_000;
 
 export interface VerifierService {
@@ -28,7 +36,7 @@ export interface VerifierService {
   readonly services: Services;
   /** The current trust list in privid/verifier's format. */
   trustList(): TrustList;
-  /** Runs the housekeeping (expiry, retention purge) now. */
+  /** Runs the housekeeping (expiry, interrupted verifications, retention purge) now. */
   housekeeping(): Promise<void>;
 }
 
@@ -75,8 +83,18 @@ export async function createVerifierService(
     fetcher: options.fetcher ?? selfAwareFetcher(app, ctx),
     now: ctx.now,
     onSyncError: (id, message) => log.warn({ trustedIssuerId: id, error: message }, 'trust-list sync failed'),
+    announce: () => ctx.bus.publish('trust', '', { here: false }),
   });
   await trust.reload();
+  ctx.bus.subscribe('trust', async () => {
+    await trust.reload();
+  });
+  ctx.bus.subscribe('issuer-keys', async (labId) => {
+    await syncOwnIssuer(trust, issuerIdOf(ctx.config.publicUrl, labId));
+  });
+  ctx.bus.onResync(async () => {
+    await trust.reload();
+  });
 
   // The engine's view of the trust list, rebuilt once per change. The store id keeps versions of
   // two servers in one process (tests) apart.
@@ -111,17 +129,22 @@ export async function createVerifierService(
     onWorkerError: (message) => log.error({ err: { message } }, 'verification worker failed'),
   });
   const hub = new OutcomeHub();
-  const venueKeys = new VenueKeys(ctx);
+  hub.attach(ctx.bus, log);
+  const venueKeys = new VenueKeys(ctx, ctx.bus);
   const servicesOfRole: Services = { ctx, pool, hub, log };
 
-  const housekeeping = async () => {
+  const housekeeping = async (options: { atStart?: boolean } = {}) => {
     hub.sweep();
-    const result = await purge(ctx.db.prisma, ctx.now(), ctx.config.retentionDays);
+    const result = await purge(ctx.db.prisma, ctx.now(), ctx.config.retentionDays, {
+      // The embedded database belongs to this process alone: whatever is `verifying` at start was
+      // left by a crash. On PostgreSQL another replica may be verifying; only stale claims are settled.
+      allInterrupted: options.atStart === true && !ctx.bus.shared,
+    });
     if (result.deletedRequests + result.deletedPseudonyms + result.interrupted > 0) {
       log.info(result, 'verifier housekeeping');
     }
   };
-  await housekeeping();
+  await housekeeping({ atStart: true });
   const timers = [
     setInterval(
       () => housekeeping().catch((error: unknown) => log.error({ err: errorOf(error) }, 'purge failed')),
@@ -150,10 +173,17 @@ export async function createVerifierService(
     venueKeys,
     services: servicesOfRole,
     trustList: () => current().trustList,
-    housekeeping,
+    housekeeping: () => housekeeping(),
   };
   services.set(ctx, service);
   return service;
+}
+
+/** Re-reads the metadata of the trusted issuers that follow this issuer id (this service's own lab). */
+async function syncOwnIssuer(trust: TrustStore, issuerId: string): Promise<void> {
+  await trust.reload();
+  const ids = trust.entries.filter((e) => e.row.metadataUrl === issuerId).map((e) => e.row.id);
+  await Promise.all(ids.map((id) => trust.resync(id)));
 }
 
 function errorOf(error: unknown) {

@@ -8,6 +8,10 @@
  * (unreachable, bad status, invalid document, invalid key) the old snapshot stays in force and the
  * error is recorded in lastSyncError. Retired keys keep verifying the credentials they signed; revoked
  * keys are kept in the snapshot marked revoked, and the verifier rejects their credentials.
+ *
+ * Replicas: every change this store makes (add, remove, a sync that changed a snapshot) is announced
+ * (`announce`, the cluster bus's `trust` message), and every replica reloads from the database when
+ * told, so a change on one replica is in force on all within milliseconds.
  */
 import type { Actor } from '../audit.js';
 import { recordAudit } from '../audit.js';
@@ -84,6 +88,8 @@ export interface TrustStoreOptions {
   readonly fetcher: MetadataFetcher;
   readonly now: () => Date;
   readonly onSyncError?: (id: string, message: string) => void;
+  /** Tells the other replicas that the trust list changed in the database. */
+  readonly announce?: () => Promise<void>;
 }
 
 export interface PinnedIssuerInput {
@@ -99,6 +105,8 @@ export class TrustStore {
   readonly #fetcher: MetadataFetcher;
   readonly #now: () => Date;
   readonly #onSyncError: (id: string, message: string) => void;
+  readonly #announce: () => Promise<void>;
+  #reloads: Promise<unknown> = Promise.resolve();
   #entries: TrustEntry[] = [];
   #fingerprint = '';
   #version = 0;
@@ -110,6 +118,7 @@ export class TrustStore {
     this.#fetcher = options.fetcher;
     this.#now = options.now;
     this.#onSyncError = options.onSyncError ?? (() => undefined);
+    this.#announce = options.announce ?? (async () => undefined);
   }
 
   /** Increases whenever the set of snapshots changes. */
@@ -127,8 +136,15 @@ export class TrustStore {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Reads the trust list from the database (other processes may have changed it). */
-  async reload(): Promise<void> {
+  /** Reads the trust list from the database (other processes may have changed it); true if it changed. */
+  reload(): Promise<boolean> {
+    // One at a time, so that an older read never replaces a newer one.
+    const run = this.#reloads.then(() => this.#reload());
+    this.#reloads = run.catch(() => false);
+    return run;
+  }
+
+  async #reload(): Promise<boolean> {
     const rows = await this.#prisma.trustedIssuer.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     const entries = rows.map((row) => ({ row, snapshot: snapshotFromJson(row.snapshot) }));
     const fingerprint = JSON.stringify(entries.map((e) => [e.row.id, e.snapshot]));
@@ -137,7 +153,9 @@ export class TrustStore {
       this.#fingerprint = fingerprint;
       this.#version++;
       for (const listener of this.#listeners) listener();
+      return true;
     }
+    return false;
   }
 
   find(id: string): TrustEntry | undefined {
@@ -201,6 +219,7 @@ export class TrustStore {
       return created;
     });
     await this.reload();
+    await this.#announce();
     return row;
   }
 
@@ -211,6 +230,7 @@ export class TrustStore {
       await recordAudit(tx, actor, 'trusted_issuer.removed', id);
     });
     await this.reload();
+    await this.#announce();
   }
 
   /** Syncs one issuer now (pinned issuers have nothing to sync). Never throws for network problems. */
@@ -220,6 +240,12 @@ export class TrustStore {
     const run = this.#sync(id).finally(() => this.#syncing.delete(id));
     this.#syncing.set(id, run);
     return run;
+  }
+
+  /** A sync that starts after any running one: for changes committed just now. */
+  async resync(id: string): Promise<TrustedIssuer> {
+    await this.#syncing.get(id)?.catch(() => undefined);
+    return this.sync(id);
   }
 
   /** Syncs every issuer followed by URL; resolves when all are done. */
@@ -264,7 +290,7 @@ export class TrustStore {
       if (failed.count !== 1) throw new ApiError('NOT_FOUND', 'no such trusted issuer');
       updated = { ...row, lastSyncError: message };
     }
-    await this.reload();
+    if (await this.reload()) await this.#announce();
     return updated;
   }
 

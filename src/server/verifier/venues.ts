@@ -3,10 +3,12 @@
  * stored only as its SHA-256 hash and a short non-secret prefix (like a lab's, see admin/labs.ts).
  *
  * Venue API keys (`ven_...`) authenticate the venue's staff devices and integrations. Failed
- * attempts count against the client address with the platform's AuthFailureLimiter. A successful
- * authentication is remembered for a few seconds so that a busy door (or `POST /v1/verify`) does not
- * cost a database round trip per request; revoking a key or disabling a venue in this process
- * forgets it at once, and other processes within VENUE_KEY_CACHE_MS.
+ * attempts count against the presented key and the client address with the platform's
+ * AuthFailureLimiter. A successful authentication is remembered for a few seconds so that a busy door
+ * (or `POST /v1/verify`) does not cost a database round trip per request. Revoking a key or disabling
+ * a venue tells every replica through the cluster bus (`venue-keys`), before the admin gets the answer,
+ * and each forgets the key at once; while a replica's bus connection is down it does not use the cache
+ * at all, and after it reconnects it starts with an empty one.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit, type Actor } from '../audit.js';
@@ -15,6 +17,7 @@ import { ApiError } from '../errors.js';
 import { createApiKey } from '../security/api-keys.js';
 import { constantTimeEqual, hashSecret, secretPrefix } from '../security/secrets.js';
 import type { ServerContext } from '../server.js';
+import type { ClusterBus } from '../cluster/bus.js';
 
 export const VENUE_KEY_CACHE_MS = 5_000;
 const MAX_CACHED_KEYS = 10_000;
@@ -56,8 +59,26 @@ export class VenueKeys {
   /** keyHash → the venue it authenticates and until when that is remembered. */
   readonly #cache = new Map<string, { venueId: string; keyId: string; until: number }>();
 
-  constructor(ctx: ServerContext) {
+  readonly #bus: ClusterBus;
+
+  constructor(ctx: ServerContext, bus: ClusterBus) {
     this.#ctx = ctx;
+    this.#bus = bus;
+    bus.subscribe('venue-keys', (message) => this.#forget(JSON.parse(message) as VenueKeyChange));
+    bus.onResync(() => {
+      this.#generation++;
+      this.#cache.clear();
+    });
+  }
+
+  /** Counts invalidations, so that a lookup that raced with one is not cached. */
+  #generation = 0;
+
+  #forget(change: VenueKeyChange): void {
+    this.#generation++;
+    for (const [hash, entry] of this.#cache) {
+      if (entry.keyId === change.keyId || entry.venueId === change.venueId) this.#cache.delete(hash);
+    }
   }
 
   get #prisma(): PrismaClient {
@@ -98,7 +119,7 @@ export class VenueKeys {
       await recordAudit(tx, actor, 'api_key.revoked', keyId);
       return updated;
     });
-    this.#cache.delete(revoked.keyHash);
+    await this.#bus.publish('venue-keys', JSON.stringify({ keyId: revoked.id } satisfies VenueKeyChange));
     return revoked;
   }
 
@@ -110,29 +131,34 @@ export class VenueKeys {
       await recordAudit(tx, actor, 'venue.disabled', venueId);
       return updated;
     });
-    for (const [hash, entry] of this.#cache) if (entry.venueId === venueId) this.#cache.delete(hash);
+    await this.#bus.publish('venue-keys', JSON.stringify({ venueId } satisfies VenueKeyChange));
     return disabled;
   }
 
   /** onRequest hook: the caller must present an API key of an enabled venue. */
   readonly authenticate = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const limiter = this.#ctx.auth.limiter;
-    limiter.check(request.ip);
     const header = request.headers.authorization;
-    const fail = (message: string): never => {
-      limiter.fail(request.ip);
+    const presented = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    const fail = async (message: string): Promise<never> => {
+      await limiter.fail(request.ip, presented);
       throw new ApiError('UNAUTHENTICATED', message);
     };
-    if (header === undefined) fail('an Authorization: Bearer header is required');
-    const secret = BEARER.exec(header!)?.[1];
+    const secret = presented;
+    if (secret?.startsWith('ven_')) {
+      // A key that authenticated within seconds (and has not been revoked since) is no guess.
+      const cached = this.#bus.connected ? this.#cache.get(hashSecret(secret)) : undefined;
+      if (cached && cached.until > Date.now()) {
+        request.actor = { kind: 'venue', id: cached.venueId };
+        return;
+      }
+    }
+    await limiter.check(request.ip, presented);
+    if (header === undefined) return fail('an Authorization: Bearer header is required');
     if (!secret || !secret.startsWith('ven_')) return fail('expected Authorization: Bearer ven_…');
     const hash = hashSecret(secret);
     const now = Date.now();
-    const cached = this.#cache.get(hash);
-    if (cached && cached.until > now) {
-      request.actor = { kind: 'venue', id: cached.venueId };
-      return;
-    }
+    const generation = this.#generation;
     const candidates = await this.#prisma.apiKey.findMany({
       where: { prefix: secretPrefix(secret), ownerKind: 'venue' },
       include: { venue: { select: { disabledAt: true } } },
@@ -149,9 +175,17 @@ export class VenueKeys {
       await this.#prisma.apiKey.update({ where: { id: match.id }, data: { lastUsedDay: today } });
     }
     if (this.#cache.size >= MAX_CACHED_KEYS) this.#cache.clear();
-    this.#cache.set(hash, { venueId: match.venueId, keyId: match.id, until: now + VENUE_KEY_CACHE_MS });
+    if (generation === this.#generation) {
+      this.#cache.set(hash, { venueId: match.venueId, keyId: match.id, until: now + VENUE_KEY_CACHE_MS });
+    }
     request.actor = { kind: 'venue', id: match.venueId };
   };
+}
+
+/** What the `venue-keys` bus message names: a revoked key, or a disabled venue's keys. */
+interface VenueKeyChange {
+  readonly keyId?: string;
+  readonly venueId?: string;
 }
 
 /** The venue the authentication hook found. */

@@ -299,7 +299,7 @@ describe.each(DB_KINDS)('admin and metadata API on %s', (kind) => {
       expectStatus(first, 200);
       const etag = first.headers.etag as string;
       expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
-      expect(first.headers['cache-control']).toBe('public, max-age=300');
+      expect(first.headers['cache-control']).toBe('public, max-age=60');
 
       const cached = await t.app.inject({
         method: 'GET',
@@ -414,43 +414,66 @@ describe.each(DB_KINDS)('admin and metadata API on %s', (kind) => {
 describe.each(DB_KINDS)('failed authentications are rate limited on %s', (kind) => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startIssuerServer(kind, { env: { PRIVID_AUTH_FAILURE_RATE_LIMIT: '3' } });
+    t = await startIssuerServer(kind, {
+      env: {
+        PRIVID_AUTH_FAILURE_RATE_LIMIT: '3',
+        PRIVID_AUTH_FAILURE_ADDRESS_LIMIT: '6',
+        // Behind one trusted proxy (the test's 127.0.0.1): X-Forwarded-For names the client.
+        PRIVID_TRUST_PROXY: '127.0.0.1',
+      },
+    });
   });
   afterAll(async () => {
     await t?.close();
   });
 
-  it('answers 429 with Retry-After once a client failed too often, even with a right token, until the minute is over', async () => {
-    const remoteAddress = '203.0.113.7';
-    for (let i = 0; i < 3; i++) {
-      const res = await t.app.inject({
-        method: 'GET',
-        url: '/v1/admin/labs',
-        headers: bearer('adm_wrong'),
-        remoteAddress,
-      });
-      expectProblem(res, 401, 'UNAUTHENTICATED');
-    }
-    const limited = await t.app.inject({
+  const labs = (token: string, remoteAddress: string, forwardedFor?: string) =>
+    t.app.inject({
       method: 'GET',
       url: '/v1/admin/labs',
-      headers: bearer(t.adminToken),
+      headers: { ...bearer(token), ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
       remoteAddress,
     });
+
+  it('limits a bad token, not the other users behind the same address, with 429 and Retry-After until the minute is over', async () => {
+    const remoteAddress = '203.0.113.7';
+    for (let i = 0; i < 3; i++) expectProblem(await labs('adm_wrong', remoteAddress), 401, 'UNAUTHENTICATED');
+    // The same bad token again: 429, answered without looking the token up.
+    const limited = await labs('adm_wrong', remoteAddress);
     const problem = expectProblem(limited, 429, 'RATE_LIMITED');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(problem.retryAfter).toBe(Number(limited.headers['retry-after']));
+    // The right token from the same address (another user behind the same NAT) still works.
+    expectStatus(await labs(t.adminToken, remoteAddress), 200);
 
-    // Other clients are not affected; successes do not count.
-    for (let i = 0; i < 5; i++) {
-      const ok = await t.app.inject({ method: 'GET', url: '/v1/admin/labs', headers: bearer(t.adminToken) });
-      expectStatus(ok, 200);
-    }
+    // Rotating through bad tokens meets the coarse address limit (6): then every attempt from there waits.
+    for (let i = 0; i < 3; i++) expectProblem(await labs(`adm_guess${i}`, remoteAddress), 401, 'UNAUTHENTICATED');
+    expectProblem(await labs('adm_guess9', remoteAddress), 429, 'RATE_LIMITED');
+    expectProblem(await labs(t.adminToken, remoteAddress), 429, 'RATE_LIMITED');
+    // Other addresses are not affected.
+    expectStatus(await labs(t.adminToken, '203.0.113.8'), 200);
 
     t.clock.advance(61_000);
-    expectStatus(
-      await t.app.inject({ method: 'GET', url: '/v1/admin/labs', headers: bearer(t.adminToken), remoteAddress }),
-      200,
-    );
+    expectStatus(await labs(t.adminToken, remoteAddress), 200);
+    expectProblem(await labs('adm_wrong', remoteAddress), 401, 'UNAUTHENTICATED');
+  });
+
+  it('believes X-Forwarded-For only from the trusted proxy: a client cannot rotate or spoof its address', async () => {
+    // Through the trusted proxy, each forwarded client has its own address limit.
+    for (let i = 0; i < 6; i++) {
+      expectProblem(await labs(`adm_bad${i}`, '127.0.0.1', '198.51.100.1'), 401, 'UNAUTHENTICATED');
+    }
+    expectProblem(await labs('adm_badx', '127.0.0.1', '198.51.100.1'), 429, 'RATE_LIMITED');
+    expectStatus(await labs(t.adminToken, '127.0.0.1', '198.51.100.2'), 200);
+
+    // A client that is not the proxy sends X-Forwarded-For itself: ignored, its own address counts.
+    const direct = '192.0.2.99';
+    for (let i = 0; i < 6; i++) {
+      expectProblem(await labs(`adm_rot${i}`, direct, `192.0.2.${i + 1}`), 401, 'UNAUTHENTICATED');
+    }
+    expectProblem(await labs('adm_rotx', direct, '192.0.2.200'), 429, 'RATE_LIMITED');
+    // ... and naming a victim's address in the header does not lock the victim out.
+    expectStatus(await labs(t.adminToken, '127.0.0.1', '192.0.2.1'), 200);
+    t.clock.advance(61_000);
   });
 });

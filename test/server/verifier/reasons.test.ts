@@ -15,6 +15,7 @@ import {
   createVenue,
   DB_KINDS,
   entryPolicy,
+  expectProblem,
   expectStatus,
   give,
   NEGATIVE_TEST,
@@ -209,13 +210,20 @@ describe.each(DB_KINDS)('rejection reasons over HTTP on %s', (kind) => {
 
     const otherId = await verifyStateless(t, venue, { ...request, requestId: 'another-request-id' }, presentation);
     expect(otherId.json().reasons.map((r: { code: string }) => r.code)).toContain('REQUEST_MISMATCH');
+    // A request naming another verifier is refused before any verification: a venue verifies its own only.
     const otherVerifier = await verifyStateless(
       t,
       venue,
       { ...request, verifierId: 'https://elsewhere.test' },
       presentation,
     );
-    expect(otherVerifier.json().reasons.map((r: { code: string }) => r.code)).toContain('REQUEST_MISMATCH');
+    expectProblem(otherVerifier, 403, 'FORBIDDEN');
+    // Another venue cannot have this venue's presentation verified to read its disclosed values.
+    const intruder = await createVenue(t);
+    const stolen = await verifyStateless(t, intruder, request, presentation);
+    const problem = expectProblem(stolen, 403, 'FORBIDDEN');
+    expect(problem.errors).toEqual([expect.objectContaining({ path: 'body/request/verifierId' })]);
+    expect(stolen.body).not.toContain('disclosed');
     const otherNonce = await verifyStateless(
       t,
       venue,

@@ -233,6 +233,7 @@ describe.each(DB_KINDS)('presentation requests on %s', (kind) => {
       'policy_id',
       'status',
       'venue_id',
+      'verifying_since',
     ]);
     expect(JSON.stringify([tables.presentation_requests, tables.audit_events, tables.scoped_pseudonyms])).not.toContain(
       'negative',
