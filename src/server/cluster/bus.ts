@@ -58,10 +58,13 @@ export interface ClusterBus {
 }
 
 export const CHANNEL = 'privid_cluster';
-/** PostgreSQL's limit is 8000 bytes per payload; chunks stay well below it (ASCII, so bytes = chars). */
-const CHUNK_CHARS = 7000;
+/**
+ * PostgreSQL's limit is 8000 bytes per payload. A chunk of 4000 bytes of the message becomes 5336
+ * characters of base64url in the envelope, about 7300 once the envelope is sealed and encoded again.
+ */
+const CHUNK_BYTES = 4000;
 /** A message is at most this long (an outcome with its disclosed values is a few kilobytes). */
-export const MAX_MESSAGE_CHARS = 256 * 1024;
+export const MAX_MESSAGE_BYTES = 256 * 1024;
 const MAX_PARTIAL_MESSAGES = 1000;
 const PARTIAL_TTL_MS = 10_000;
 const RECONNECT_MIN_MS = 250;
@@ -159,7 +162,10 @@ export class BusSeal {
   }
 }
 
-/** Wire format of one NOTIFY payload (inside the seal): origin, message id, chunk index and count, text. */
+/**
+ * Wire format of one NOTIFY payload (inside the seal): origin, topic, message id, chunk index and
+ * count, and the chunk (base64url of the message's UTF-8 bytes).
+ */
 interface Envelope {
   readonly o: string;
   readonly t: Topic;
@@ -273,10 +279,11 @@ class PgBus implements ClusterBus {
   }
 
   async publish(topic: Topic, message: string, options?: PublishOptions): Promise<void> {
-    if (message.length > MAX_MESSAGE_CHARS) throw new Error(`bus message too long (${message.length} characters)`);
+    const bytes = Buffer.from(message, 'utf8');
+    if (bytes.length > MAX_MESSAGE_BYTES) throw new Error(`bus message too long (${bytes.length} bytes)`);
     if (options?.here !== false) await this.#subscribers.deliver(topic, message);
     const id = randomBytes(9).toString('base64url');
-    const n = Math.max(1, Math.ceil(message.length / CHUNK_CHARS));
+    const n = Math.max(1, Math.ceil(bytes.length / CHUNK_BYTES));
     const payloads: string[] = [];
     for (let i = 0; i < n; i++) {
       const envelope: Envelope = {
@@ -285,15 +292,15 @@ class PgBus implements ClusterBus {
         id,
         i,
         n,
-        m: message.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS),
+        m: bytes.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES).toString('base64url'),
       };
       payloads.push(this.#seal.seal(JSON.stringify(envelope)));
     }
-    // One statement, so one transaction: the chunks of a message reach the listeners together.
-    await this.#options.prisma.$executeRawUnsafe(
-      `SELECT pg_notify('${CHANNEL}', payload) FROM unnest($1::text[]) AS payload`,
-      payloads,
-    );
+    // One transaction: the chunks of a message reach the listeners together, at its commit.
+    const prisma = this.#options.prisma;
+    const notify = (payload: string) => prisma.$executeRawUnsafe(`SELECT pg_notify('${CHANNEL}', $1)`, payload);
+    if (payloads.length === 1) await notify(payloads[0]!);
+    else await prisma.$transaction(payloads.map(notify));
   }
 
   #receive(payload: string): void {
@@ -316,8 +323,9 @@ class PgBus implements ClusterBus {
   #assemble(envelope: Envelope): string | undefined {
     const { n, i } = envelope;
     if (!Number.isInteger(n) || !Number.isInteger(i) || n < 1 || i < 0 || i >= n) return undefined;
-    if (n === 1) return envelope.m;
-    if (n * CHUNK_CHARS > MAX_MESSAGE_CHARS + CHUNK_CHARS) return undefined;
+    if (typeof envelope.m !== 'string') return undefined;
+    if (n === 1) return Buffer.from(envelope.m, 'base64url').toString('utf8');
+    if (n * CHUNK_BYTES > MAX_MESSAGE_BYTES + CHUNK_BYTES) return undefined;
     const key = `${envelope.o}:${envelope.id}`;
     const now = Date.now();
     let partial = this.#partial.get(key);
@@ -333,7 +341,7 @@ class PgBus implements ClusterBus {
     partial.parts[i] = envelope.m;
     if (partial.parts.some((part) => part === undefined)) return undefined;
     this.#partial.delete(key);
-    return partial.parts.join('');
+    return Buffer.concat(partial.parts.map((part) => Buffer.from(part!, 'base64url'))).toString('utf8');
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ietfSuite } from '../../../src/bbs/index.js';
 import { base58btcDecode } from '../../../src/server/issuer/public-keys.js';
 import { generateSecret, hashSecret, secretPrefix } from '../../../src/server/security/secrets.js';
-import { bearer, createIssuerKey, createLab, expectProblem, expectStatus, labWithKey } from '../support/api.js';
+import {
+  bearer,
+  createIssuerKey,
+  createLab,
+  createOffer,
+  expectProblem,
+  expectStatus,
+  labWithKey,
+  redeem,
+} from '../support/api.js';
+import { holderFor } from '../support/holder.js';
 import { DB_KINDS, startIssuerServer, TEST_PUBLIC_URL, type TestServer } from '../support/server.js';
 
 describe.each(DB_KINDS)('admin and metadata API on %s', (kind) => {
@@ -144,8 +154,9 @@ describe.each(DB_KINDS)('admin and metadata API on %s', (kind) => {
       expect(detail.body).not.toContain(key);
     });
 
-    it('disables a lab: its API keys stop working, its metadata stays published', async () => {
+    it('disables a lab: its API keys stop working, its pending offers are cancelled, its metadata stays published', async () => {
       const lab = await labWithKey(t);
+      const pending = await createOffer(t, lab);
       const res = await t.app.inject({
         method: 'POST',
         url: `/v1/admin/labs/${lab.labId}/disable`,
@@ -158,6 +169,10 @@ describe.each(DB_KINDS)('admin and metadata API on %s', (kind) => {
         'UNAUTHENTICATED',
       );
       expectStatus(await t.app.inject({ method: 'GET', url: `/v1/issuers/${lab.labId}` }), 200);
+      // The offer in a holder's hands no longer redeems, and its attribute values are gone.
+      expectProblem(await redeem(t, holderFor(pending.offer).request), 410, 'OFFER_CANCELLED');
+      const row = await t.server.db.prisma.offer.findUniqueOrThrow({ where: { id: pending.id } });
+      expect(row).toMatchObject({ status: 'cancelled', attributes: null });
     });
 
     it('answers 404 for unknown labs and keys', async () => {
