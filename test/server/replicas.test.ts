@@ -47,7 +47,7 @@ async function startReplica(name: string, env: Record<string, string>): Promise<
       clearTimeout(killer);
     }
   };
-  const deadline = Date.now() + 45_000;
+  const deadline = Date.now() + 90_000;
   let url: string | undefined;
   while (Date.now() < deadline) {
     url = /URL:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
@@ -205,7 +205,7 @@ describe('two replicas on one PostgreSQL', () => {
       }),
       201,
     );
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
