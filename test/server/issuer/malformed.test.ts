@@ -251,7 +251,13 @@ describe.each(DB_KINDS)('malformed requests on %s', (kind) => {
   });
 
   it('answers each with its problem and changes no stored data', async () => {
-    const before = await dumpTables(t.server);
+    // Failed authentications (wrong offer codes) are counted in rate_counters on PostgreSQL, by
+    // design: everything else stays as it was.
+    const stored = async () => {
+      const { rate_counters: _counted, ...tables } = await dumpTables(t.server);
+      return tables;
+    };
+    const before = await stored();
     const failures: string[] = [];
     for (const c of cases()) {
       const headers: Record<string, string> = {
@@ -271,7 +277,7 @@ describe.each(DB_KINDS)('malformed requests on %s', (kind) => {
       }
     }
     expect(failures).toEqual([]);
-    expect(await dumpTables(t.server)).toEqual(before);
+    expect(await stored()).toEqual(before);
 
     // The offer the redemption cases aimed at is still pending, with its values.
     const row = await t.server.db.prisma.offer.findUniqueOrThrow({ where: { id: offer.id } });
