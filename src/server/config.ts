@@ -144,40 +144,34 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!/^(pglite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with pglite: or postgresql://');
   }
-  return (
-    {
-      port,
-      host,
-      dataDir,
-      databaseUrl,
-      roles,
-      publicUrl: (env.PRIVID_PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, ''),
-      kek: env.PRIVID_KEK || undefined,
-      kekFile: resolve(env.PRIVID_KEK_FILE ?? resolve(dataDir, 'kek.key')),
-      corsOrigins: (env.PRIVID_CORS_ORIGINS ?? '')
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-      trustProxy: trustProxyOf(env.PRIVID_TRUST_PROXY),
-      logLevel: env.PRIVID_LOG_LEVEL ?? 'info',
-      bodyLimitBytes: int(env, 'PRIVID_BODY_LIMIT', 65536, 1024, 16 * 1024 * 1024),
-      offerTtlSeconds: int(env, 'PRIVID_OFFER_TTL', 86400, 10, 30 * 86400),
-      requestTtlSeconds: int(env, 'PRIVID_REQUEST_TTL', 120, 5, 3600),
-      retentionDays: int(env, 'PRIVID_RETENTION_DAYS', 7, 0, 3650),
-      redeemRateLimitPerMinute: int(env, 'PRIVID_REDEEM_RATE_LIMIT', 30, 1, 1_000_000),
-      authFailureRateLimitPerMinute: int(env, 'PRIVID_AUTH_FAILURE_RATE_LIMIT', 20, 1, 1_000_000),
-      authFailureAddressLimitPerMinute: int(env, 'PRIVID_AUTH_FAILURE_ADDRESS_LIMIT', 200, 1, 1_000_000),
-      submitRateLimitPerMinute: int(env, 'PRIVID_SUBMIT_RATE_LIMIT', 120, 1, 1_000_000),
-      verifyWorkers: int(env, 'PRIVID_VERIFY_WORKERS', cores, 0, 256),
-      verifyQueueLimit: int(env, 'PRIVID_VERIFY_QUEUE', 256, 1, 1_000_000),
-      name: 'PRIVID_VERIFY_BATCH',
-      default: '16',
-      meaning: 'Most queued verifications a worker checks with one combined pairing check (1: no batching).',
-    },
-    {
-      trustSyncIntervalSeconds: int(env, 'PRIVID_TRUST_SYNC_INTERVAL', 300, 10, 7 * 86400),
-    }
-  );
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    roles,
+    publicUrl: (env.PRIVID_PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, ''),
+    kek: env.PRIVID_KEK || undefined,
+    kekFile: resolve(env.PRIVID_KEK_FILE ?? resolve(dataDir, 'kek.key')),
+    corsOrigins: (env.PRIVID_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    trustProxy: trustProxyOf(env.PRIVID_TRUST_PROXY),
+    logLevel: env.PRIVID_LOG_LEVEL ?? 'info',
+    bodyLimitBytes: int(env, 'PRIVID_BODY_LIMIT', 65536, 1024, 16 * 1024 * 1024),
+    offerTtlSeconds: int(env, 'PRIVID_OFFER_TTL', 86400, 10, 30 * 86400),
+    requestTtlSeconds: int(env, 'PRIVID_REQUEST_TTL', 120, 5, 3600),
+    retentionDays: int(env, 'PRIVID_RETENTION_DAYS', 7, 0, 3650),
+    redeemRateLimitPerMinute: int(env, 'PRIVID_REDEEM_RATE_LIMIT', 30, 1, 1_000_000),
+    authFailureRateLimitPerMinute: int(env, 'PRIVID_AUTH_FAILURE_RATE_LIMIT', 20, 1, 1_000_000),
+    authFailureAddressLimitPerMinute: int(env, 'PRIVID_AUTH_FAILURE_ADDRESS_LIMIT', 200, 1, 1_000_000),
+    submitRateLimitPerMinute: int(env, 'PRIVID_SUBMIT_RATE_LIMIT', 120, 1, 1_000_000),
+    verifyWorkers: int(env, 'PRIVID_VERIFY_WORKERS', cores, 0, 256),
+    verifyQueueLimit: int(env, 'PRIVID_VERIFY_QUEUE', 256, 1, 1_000_000),
+    verifyMaxBatch: int(env, 'PRIVID_VERIFY_BATCH', 16, 1, 256),
+    trustSyncIntervalSeconds: int(env, 'PRIVID_TRUST_SYNC_INTERVAL', 300, 10, 7 * 86400),
+  };
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
