@@ -34,6 +34,7 @@ import {
   MAX_STRING_LENGTH,
   SCHEMA_REF_PATTERN,
 } from './schema.js';
+import { DISPLAY_NAME_PATTERN, textField } from './text.js';
 
 export const FORMAT_VERSION = 1;
 
@@ -114,8 +115,8 @@ export const PARTY_ID_PATTERN = '^[!-~]+$';
 /** https URL without query or fragment, or plain http to localhost for development. */
 export const ISSUER_URL_PATTERN =
   "^(?:https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?|http://(?:localhost|127\\.0\\.0\\.1|\\[::1\\])(?::[0-9]{1,5})?)(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$";
-/** Display names: no control characters. */
-export const DISPLAY_NAME_PATTERN = '^[^\\u0000-\\u001f\\u007f-\\u009f]+$';
+/** Display names: no control characters, no unpaired surrogates (see text.ts). */
+export { DISPLAY_NAME_PATTERN } from './text.js';
 /** Pseudonym scopes and periods. */
 export const SCOPE_PATTERN = '^[A-Za-z0-9._:/-]{1,64}$';
 export const PERIOD_PATTERN = '^[A-Za-z0-9._:-]{1,32}$';
@@ -141,7 +142,7 @@ const attributeName = Type.String({ pattern: ATTRIBUTE_NAME_PATTERN, maxLength: 
 
 /** An attribute value: enum/string → string, integer/date → non-negative integer, boolean. */
 export const AttributeValueSchema = Type.Union([
-  Type.String({ maxLength: MAX_STRING_LENGTH }),
+  textField({ maxLength: MAX_STRING_LENGTH }),
   Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
   Type.Boolean(),
 ]);
@@ -222,7 +223,7 @@ export const CredentialFormatSchema = Type.Object(
 export type Credential = Static<typeof CredentialFormatSchema>;
 
 const scalarLiteral = Type.Union([
-  Type.String({ maxLength: MAX_STRING_LENGTH }),
+  textField({ maxLength: MAX_STRING_LENGTH }),
   Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
   Type.Boolean(),
 ]);
@@ -232,7 +233,7 @@ export const ConstraintSchema = Type.Object(
     attribute: attributeName,
     op: Type.Enum([...CONSTRAINT_OPS]),
     value: Type.Union([
-      Type.String({ maxLength: MAX_STRING_LENGTH }),
+      textField({ maxLength: MAX_STRING_LENGTH }),
       Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
       Type.Boolean(),
       Type.Array(scalarLiteral, { minItems: 1, maxItems: LIMITS.inValues }),

@@ -158,6 +158,7 @@ export {
   type Presentation,
   type PresentationHeaderInput,
 } from './formats.js';
+export { WELL_FORMED_TEXT_PATTERN, TEXT_PATTERN_MESSAGES, textField, isWellFormedText } from './text.js';
 export { BASE45_ALPHABET, Base45Error, base45Encode, base45Decode } from './base45.js';
 export {
   QR_PREFIXES,

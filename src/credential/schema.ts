@@ -9,6 +9,7 @@
 import Type from 'typebox';
 import { codePointLength, hasOwn, isPlainObject, isWellFormedUnicode, pointerToken } from './bytes.js';
 import { CredentialSchemaError, type Issue } from './errors.js';
+import { isWellFormedText, textField as textSchema } from './text.js';
 
 export type AttributeType = 'enum' | 'string' | 'integer' | 'boolean' | 'date';
 export const ATTRIBUTE_TYPES: readonly AttributeType[] = ['enum', 'string', 'integer', 'boolean', 'date'];
@@ -163,7 +164,7 @@ function isSchemaVersion(value: unknown): value is number {
 // ---------------------------------------------------------------------------------------------
 
 const attributeName = Type.String({ pattern: ATTRIBUTE_NAME_PATTERN, maxLength: 32 });
-const attributeDescription = Type.Optional(Type.String({ maxLength: MAX_ATTRIBUTE_DESCRIPTION_LENGTH }));
+const attributeDescription = Type.Optional(textSchema({ maxLength: MAX_ATTRIBUTE_DESCRIPTION_LENGTH }));
 const closed = { additionalProperties: false } as const;
 
 /**
@@ -174,8 +175,8 @@ export const CredentialSchemaDefinition = Type.Object(
   {
     id: Type.String({ pattern: SCHEMA_ID_PATTERN, maxLength: MAX_SCHEMA_ID_LENGTH }),
     version: Type.Integer({ minimum: 1, maximum: MAX_SCHEMA_VERSION }),
-    title: Type.String({ minLength: 1, maxLength: MAX_TITLE_LENGTH }),
-    description: Type.Optional(Type.String({ maxLength: MAX_SCHEMA_DESCRIPTION_LENGTH })),
+    title: textSchema({ minLength: 1, maxLength: MAX_TITLE_LENGTH }),
+    description: Type.Optional(textSchema({ maxLength: MAX_SCHEMA_DESCRIPTION_LENGTH })),
     attributes: Type.Array(
       Type.Union([
         Type.Object(
@@ -464,6 +465,7 @@ function textField(
     if (required) issue(at, 'MISSING_FIELD', `${key} is required`);
   } else if (typeof value !== 'string') issue(at, 'WRONG_TYPE', `${key} must be a string`);
   else if (!isWellFormedUnicode(value)) issue(at, 'INVALID_VALUE', `${key} is not well-formed Unicode`);
+  else if (!isWellFormedText(value)) issue(at, 'INVALID_VALUE', `${key} must not contain U+0000 (NUL)`);
   else if (required && value.length === 0) issue(at, 'EMPTY', `${key} must not be empty`);
   else if (codePointLength(value) > maxLength) issue(at, 'TOO_LONG', `${key} is longer than ${maxLength}`);
 }

@@ -13,6 +13,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import type { ServerConfig, TrustProxy } from './config.js';
+import { TEXT_PATTERN_MESSAGES } from '../credential/index.js';
 import { ApiError, PROBLEM_CONTENT_TYPE, problemOf } from './errors.js';
 import { CounterBinding, counterStore } from './cluster/rate-limit-store.js';
 
@@ -51,6 +52,22 @@ export async function createFastify(config: ServerConfig, log: AppLogOptions = {
     requestIdHeader: false,
     // false, a hop count, or the proxies' addresses/CIDRs (config.ts never allows "trust any").
     trustProxy: trustProxyOption(config.trustProxy),
+    // A URL whose percent-escapes are not UTF-8 (e.g. %ED%BF%BF, a lone surrogate) is refused by the
+    // router before any hook runs: answer it as problem+json like every other 400.
+    frameworkErrors: (error, request, reply) => {
+      const apiError =
+        error.code === 'FST_ERR_BAD_URL'
+          ? new ApiError('VALIDATION_FAILED', 'the URL is not valid: a percent-escape is not UTF-8 text', {
+              errors: [{ path: 'url', message: 'a percent-escape is not UTF-8 text' }],
+            })
+          : toApiError(error);
+      // The raw reply: this handler runs outside any route, so no response schema types it.
+      const raw = reply as unknown as { status(code: number): { type(t: string): { send(body: unknown): void } } };
+      raw
+        .status(apiError.status)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(problemOf(apiError, request.url.split('?')[0]));
+    },
     ajv: {
       // Unknown fields are errors, not silently dropped; types are never coerced.
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },
@@ -150,16 +167,62 @@ export function errorForLog(error: Error & { code?: unknown }): Record<string, u
   return { type: error.name, code: typeof error.code === 'string' ? error.code : undefined, stack: frames.join('\n') };
 }
 
+interface AjvError {
+  keyword?: string;
+  instancePath?: string;
+  message?: string;
+  params?: { pattern?: string };
+}
+
+function isTextPatternError(v: AjvError): boolean {
+  return v.keyword === 'pattern' && v.params?.pattern !== undefined && v.params.pattern in TEXT_PATTERN_MESSAGES;
+}
+
+function validationMessage(v: AjvError): string | undefined {
+  return isTextPatternError(v) ? TEXT_PATTERN_MESSAGES[v.params!.pattern!] : v.message;
+}
+
+/**
+ * PostgreSQL's refusal of text it cannot store: SQLSTATE 22021 (NUL, "invalid byte sequence") and
+ * 22P05 (untranslatable character, e.g. "\u0000" or a lone surrogate in jsonb), as Prisma reports it
+ * (P2039, P2007, with the driver's code in meta) or as pg does on a plain-SQL session.
+ */
+export function isUnstorableTextError(error: unknown, depth = 0): boolean {
+  const codes = new Set(['22021', '22P05']);
+  const e = error as {
+    code?: unknown;
+    meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
+    cause?: unknown;
+  } | null;
+  if (e === null || typeof e !== 'object' || depth > 4) return false;
+  if (typeof e.code === 'string' && codes.has(e.code)) return true;
+  const original = e.meta?.driverAdapterError?.cause?.originalCode;
+  if (typeof original === 'string' && codes.has(original)) return true;
+  return e.cause !== undefined && isUnstorableTextError(e.cause, depth + 1);
+}
+
 /** Maps anything thrown in a request to a catalogued API error. */
 export function toApiError(error: FastifyError & { validation?: unknown[] }): ApiError {
   if (error instanceof ApiError) return error;
   if (error.validation) {
-    return new ApiError('VALIDATION_FAILED', error.message, {
-      errors: (error.validation as { instancePath?: string; message?: string; params?: unknown }[]).map((v) => ({
-        path: `${(error as { validationContext?: string }).validationContext ?? 'body'}${v.instancePath ?? ''}`,
-        message: v.message,
-      })),
+    const context = (error as { validationContext?: string }).validationContext ?? 'body';
+    const errors = (error.validation as AjvError[]).map((v) => ({
+      path: `${context}${v.instancePath ?? ''}`,
+      message: validationMessage(v),
+    }));
+    // The text patterns are long and say nothing to a reader: name the property and the rule instead.
+    const first = errors[0];
+    const textRule = error.validation.some((v) => isTextPatternError(v as AjvError));
+    return new ApiError('VALIDATION_FAILED', textRule && first ? `${first.path} ${first.message}` : error.message, {
+      errors,
     });
+  }
+  if (isUnstorableTextError(error)) {
+    // The schemas refuse such text before it gets here; this is the net under a field they miss.
+    return new ApiError(
+      'VALIDATION_FAILED',
+      'a text value contains a character that cannot be stored: U+0000 (NUL) or an unpaired UTF-16 surrogate',
+    );
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

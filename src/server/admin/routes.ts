@@ -5,7 +5,7 @@
 import Type from 'typebox';
 import { COVID_TEST_RESULT_SCHEMA } from '../../credential/index.js';
 import { actorOf } from '../auth.js';
-import { AUTH_PROBLEMS, BODY_PROBLEMS, closed, ok, problemResponses } from '../ops/http.js';
+import { AUTH_PROBLEMS, BODY_PROBLEMS, closed, DisplayName, ok, problemResponses } from '../ops/http.js';
 import type { App, ServerContext } from '../server.js';
 import {
   EXAMPLE,
@@ -66,12 +66,7 @@ const NewApiKeySchema = closed({
   key: Type.String({ description: 'The API key. Shown only in this response: store it in a secret store.' }),
 });
 
-const LabName = Type.String({
-  minLength: 1,
-  maxLength: 100,
-  pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]+$',
-  description: 'Unique display name, no control characters',
-});
+const LabName = DisplayName({ maxLength: 100, description: 'Unique display name, no control characters' });
 
 const LabParams = closed({ labId: Uuid('Lab id') }, { examples: [{ labId: EXAMPLE.labId }] });
 const LabKeyParams = closed({ labId: Uuid('Lab id'), kid: KeyId });

@@ -17,7 +17,7 @@ import {
   LIMITS,
   COVID_TEST_RESULT_SCHEMA,
 } from '../../credential/index.js';
-import { closed } from '../ops/http.js';
+import { closed, Text } from '../ops/http.js';
 import { SUITE_IDS } from './suites.js';
 
 export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
@@ -281,7 +281,7 @@ export const OfferListQuerySchema = closed({
   cursor: Type.Optional(Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
 });
 
-export const OfferIdParams = closed({ offerId: Type.String({ maxLength: 64, examples: [EXAMPLE.offerId] }) });
+export const OfferIdParams = closed({ offerId: Text({ maxLength: 64, examples: [EXAMPLE.offerId] }) });
 
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(

@@ -16,6 +16,7 @@ import {
   ok,
   problemResponses,
   sendCacheable,
+  Text,
 } from '../ops/http.js';
 import type { App, ServerContext } from '../server.js';
 import {
@@ -50,7 +51,7 @@ const cacheable = (schema: Parameters<typeof ok>[0], description: string, exampl
 });
 
 const IfNoneMatch = Type.Object({
-  'if-none-match': Type.Optional(Type.String({ maxLength: 1024, description: 'ETag(s) the client already has' })),
+  'if-none-match': Type.Optional(Text({ maxLength: 1024, description: 'ETag(s) the client already has' })),
 });
 
 export async function issuerRoutes(app: App, ctx: ServerContext): Promise<void> {
@@ -114,7 +115,7 @@ export async function issuerRoutes(app: App, ctx: ServerContext): Promise<void> 
         summary: "An issuer's metadata: its keys (JWK and Multikey, with status) and schemas",
         description: 'Cacheable (strong ETag, max-age 60): verifiers sync their trust lists from here.',
         security: [],
-        params: closed({ labId: Type.String({ maxLength: 64, examples: [EXAMPLE.labId] }) }),
+        params: closed({ labId: Text({ maxLength: 64, examples: [EXAMPLE.labId] }) }),
         headers: IfNoneMatch,
         response: {
           ...cacheable(IssuerMetadataSchema, 'The issuer metadata.', exampleMetadata),

@@ -5,11 +5,24 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type, { type TObject, type TProperties, type TSchema } from 'typebox';
+import { DISPLAY_NAME_PATTERN, textField } from '../../credential/index.js';
 import { ERRORS, PROBLEM_CONTENT_TYPE, type ErrorCode } from '../errors.js';
 
 /** An object schema that rejects unknown fields (ajv's removeAdditional is off, so they are errors). */
 export function closed<T extends TProperties>(properties: T, options: Record<string, unknown> = {}): TObject<T> {
   return Type.Object(properties, { additionalProperties: false, ...options });
+}
+
+/**
+ * A free-text field of a request (body, query, path or header): refuses U+0000 and unpaired surrogates,
+ * which no database stores (see credential/text.ts). Every request string without a stricter pattern
+ * of its own uses this; test/server/text-fields.test.ts walks every route's schemas to keep it so.
+ */
+export const Text = textField;
+
+/** A display name (labs, venues): non-empty, no control characters, no unpaired surrogates. */
+export function DisplayName(options: { maxLength: number; description: string }) {
+  return Type.String({ minLength: 1, ...options, pattern: DISPLAY_NAME_PATTERN });
 }
 
 /** RFC 9457 problem details with privid's stable `code`. Extension members are allowed. */

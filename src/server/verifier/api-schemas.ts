@@ -16,7 +16,7 @@ import {
   PresentationSchema,
   SCOPE_PATTERN,
 } from '../../credential/index.js';
-import { closed } from '../ops/http.js';
+import { closed, DisplayName, Text } from '../ops/http.js';
 import { SUITE_IDS } from '../issuer/suites.js';
 
 /** Deterministic bytes that look random, base64url: for examples only. */
@@ -59,10 +59,8 @@ export const EXAMPLE = {
 // Venues
 // ---------------------------------------------------------------------------------------------
 
-export const VenueName = Type.String({
-  minLength: 1,
+export const VenueName = DisplayName({
   maxLength: 64,
-  pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]+$',
   description: 'Unique display name shown to guests in their wallet, no control characters',
 });
 
@@ -117,7 +115,7 @@ export const PolicyName = Type.String({
 
 export const PolicyDefinitionSchema = closed(
   {
-    description: Type.Optional(Type.String({ maxLength: 500, description: 'For the venue staff' })),
+    description: Type.Optional(Text({ maxLength: 500, description: 'For the venue staff' })),
     groups: Type.Array(closed({ anyOf: Type.Array(ClauseSchema, { minItems: 1, maxItems: LIMITS.clauses }) }), {
       minItems: 1,
       maxItems: LIMITS.groups,
@@ -223,9 +221,9 @@ const PinnedKeySchema = closed({
       {
         kty: Type.Literal('OKP'),
         crv: Type.Literal('Bls12381G2'),
-        x: Type.String({ maxLength: 200, description: 'Compressed G2 point, base64url' }),
-        kid: Type.Optional(Type.String({ maxLength: 128 })),
-        alg: Type.Optional(Type.String({ maxLength: 32 })),
+        x: Text({ maxLength: 200, description: 'Compressed G2 point, base64url' }),
+        kid: Type.Optional(Text({ maxLength: 128 })),
+        alg: Type.Optional(Text({ maxLength: 32 })),
       },
       { additionalProperties: false },
     ),
@@ -244,14 +242,14 @@ export const AddTrustedIssuerBodySchema = Type.Union(
           maxLength: LIMITS.urlMaxLength,
           description: "The issuer's metadata URL (a privid issuer's id): keys and schemas are synced from it",
         }),
-        label: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        label: Type.Optional(Text({ minLength: 1, maxLength: 100 })),
       },
       { title: 'By metadata URL' },
     ),
     closed(
       {
         issuerId: Type.String({ pattern: PARTY_ID_PATTERN, minLength: 1, maxLength: LIMITS.idMaxLength }),
-        label: Type.String({ minLength: 1, maxLength: 100 }),
+        label: Text({ minLength: 1, maxLength: 100 }),
         keys: Type.Array(PinnedKeySchema, {
           minItems: 1,
           maxItems: 16,
@@ -341,7 +339,7 @@ const exampleAcceptedOutcome = {
 };
 
 export const CreateRequestBodySchema = closed(
-  { policy: Type.String({ minLength: 1, maxLength: 64, description: 'The policy, by name or id' }) },
+  { policy: Text({ minLength: 1, maxLength: 64, description: 'The policy, by name or id' }) },
   { examples: [{ policy: 'entry' }] },
 );
 
@@ -415,7 +413,7 @@ export const exampleRequestView = {
   outcome: exampleAcceptedOutcome,
 };
 
-export const RequestParams = closed({ requestId: Type.String({ maxLength: 64, examples: [EXAMPLE.requestId] }) });
+export const RequestParams = closed({ requestId: Text({ maxLength: 64, examples: [EXAMPLE.requestId] }) });
 
 export const SubmitBodySchema = { ...PresentationSchema, examples: [examplePresentation()] };
 

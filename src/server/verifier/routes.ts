@@ -21,6 +21,7 @@ import {
   ok,
   problemResponses,
   sendCacheable,
+  Text,
 } from '../ops/http.js';
 import type { App, ServerContext } from '../server.js';
 import {
@@ -485,7 +486,7 @@ export function verifierRoutes(service: VerifierService) {
             'The privid/verifier TrustList format (issuers, keys with their status). Cacheable: strong ETag; send ' +
             'If-None-Match to get 304 while it has not changed.',
           security: venue.security,
-          headers: Type.Object({ 'if-none-match': Type.Optional(Type.String({ maxLength: 1024 })) }),
+          headers: Type.Object({ 'if-none-match': Type.Optional(Text({ maxLength: 1024 })) }),
           response: {
             200: { ...ok(TrustListResponseSchema, 'The trust list.', exampleTrustList), headers: CACHE_HEADERS },
             ...NOT_MODIFIED,
