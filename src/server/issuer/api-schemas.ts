@@ -195,7 +195,7 @@ export const CreateOfferBodySchema = closed(
       additionalProperties: false,
       maxProperties: MAX_ATTRIBUTES,
       description:
-        'Every attribute of the schema. Dates as day numbers or YYYY-MM-DD. Kept only until the offer is redeemed, cancelled or expires.',
+        'Every attribute of the schema. Dates as day numbers or YYYY-MM-DD. Stored only encrypted under a key that only the offer code derives (the server keeps the code hashed), and only until the offer is redeemed, cancelled or expires: then nothing on disk can reveal them (docs/architecture.md).',
     }),
     validFrom: Type.Optional(
       Type.String({ pattern: ISO_DATE_PATTERN, description: 'First valid day (UTC), YYYY-MM-DD; default today' }),

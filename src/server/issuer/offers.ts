@@ -2,8 +2,10 @@
  * Credential offers: a lab prepares a credential (schema, attribute values, validity in days),
  * the holder redeems it once with the one-time code and a commitment to its holder secret.
  *
- * - The attribute values are stored only until the offer is redeemed, cancelled or expires; then
- *   the column is set to NULL in the same statement that changes the status.
+ * - The attribute values are stored only encrypted under a key that only the offer's code derives
+ *   (crypto-shredding, see offer-sealing.ts), and only until the offer is redeemed, cancelled or
+ *   expires; then the column is set to NULL in the same statement that changes the status, and what
+ *   is left of it on disk cannot be decrypted.
  * - The code is 32 random bytes (unpadded base64url, as privid/credential's offer format wants),
  *   shown once, stored only as its SHA-256, checked in constant time against the offer's hash.
  * - Idempotency-Key: a retried creation with the same key and the same body returns the same offer
@@ -13,12 +15,13 @@
  *   it, and only for the lab that holds the API key, which could create a new offer anyway. The same
  *   key with a different body is refused with IDEMPOTENCY_MISMATCH. The key and the body are stored
  *   only as keyed hashes (a plain hash of a body would let anyone with the table guess its attribute
- *   values), and the body's hash is deleted with the attribute values: once an offer is redeemed,
- *   cancelled or expired, its Idempotency-Key answers 409 CONFLICT.
+ *   values; the body's is keyed by the code, like the values), and the body's hash is deleted with
+ *   the attribute values: once an offer is redeemed, cancelled or expired, its Idempotency-Key
+ *   answers 409 CONFLICT.
  * - Exactly once: the redemption that flips the status from pending to redeemed (a conditional
  *   UPDATE) wins; a concurrent one gets OFFER_ALREADY_REDEEMED and its signature is discarded.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { SuiteId } from '../../bbs/index.js';
 import {
@@ -41,6 +44,7 @@ import { ApiError } from '../errors.js';
 import { constantTimeEqual, hashSecret } from '../security/secrets.js';
 import type { ServerContext } from '../server.js';
 import { issuerIdOf, openSecretKey } from './keys.js';
+import { openAttributes, requestHashOf, sealAttributes } from './offer-sealing.js';
 import { schemaForLab, schemaOfRow } from './schemas.js';
 import { suiteFromDb, supportsBlindIssuance } from './suites.js';
 
@@ -198,13 +202,17 @@ export async function createOffer(
 ): Promise<{ offer: CreatedOffer; replayed: boolean }> {
   const prisma = ctx.db.prisma;
   const labId = actor.id;
-  const requestHash = keyed(ctx, 'privid offer request', labId, canonicalJson(body)).toString('hex');
   const storedKey = idempotencyKey === undefined ? undefined : storedIdempotencyKey(ctx, labId, idempotencyKey);
   const previousOffer = async () =>
     storedKey === undefined
       ? null
       : prisma.offer.findUnique({ where: { labId_idempotencyKey: { labId, idempotencyKey: storedKey } } });
 
+  // Only offers created with an Idempotency-Key keep a body hash (under a key of their code, which is
+  // reproducible exactly then).
+  const code =
+    idempotencyKey === undefined ? randomBytes(32).toString('base64url') : idempotentCode(ctx, labId, idempotencyKey);
+  const requestHash = requestHashOf(code, canonicalJson(body));
   const previous = await previousOffer();
   if (previous) return { offer: await replay(ctx, previous, requestHash, idempotencyKey!), replayed: true };
 
@@ -227,20 +235,20 @@ export async function createOffer(
   if (validUntilDay < today) throw invalid('the credential would already have expired', 'body/validDays');
 
   const key = await signingKey(ctx, labId, body.keyId);
-  const code =
-    idempotencyKey === undefined ? randomBytes(32).toString('base64url') : idempotentCode(ctx, labId, idempotencyKey);
   const expiresAt = new Date(ctx.now().getTime() + ctx.config.offerTtlSeconds * 1000);
 
   try {
     const offer = await prisma.$transaction(async (tx) => {
+      const id = randomUUID();
       const row = await tx.offer.create({
         data: {
+          id,
           labId,
           issuerKeyId: key.id,
           schemaId: schema.id,
           schemaVersion: schema.version,
           codeHash: hashSecret(code),
-          attributes: checked.values as Prisma.InputJsonObject,
+          sealedAttributes: sealAttributes(code, id, JSON.stringify(checked.values)),
           validFromDay,
           validUntilDay,
           expiresAt,
@@ -355,7 +363,7 @@ export async function cancelOffer(
   return ctx.db.prisma.$transaction(async (tx) => {
     const updated = await tx.offer.updateMany({
       where: { id: offer.id, status: 'pending' },
-      data: { status: 'cancelled', attributes: Prisma.DbNull, requestHash: null },
+      data: { status: 'cancelled', attributes: Prisma.DbNull, sealedAttributes: null, requestHash: null },
     });
     if (updated.count !== 1) throw new ApiError('CONFLICT', 'the offer changed meanwhile; retry');
     await recordAudit(tx, actor, 'offer.cancelled', offer.id);
@@ -379,11 +387,23 @@ export async function expireOffers(ctx: ServerContext): Promise<number> {
     const ids = due.map((offer) => offer.id);
     const result = await tx.offer.updateMany({
       where: { id: { in: ids }, status: 'pending', expiresAt: { lte: now } },
-      data: { status: 'expired', attributes: Prisma.DbNull, requestHash: null },
+      data: { status: 'expired', attributes: Prisma.DbNull, sealedAttributes: null, requestHash: null },
     });
     for (const id of ids) await recordAudit(tx, { kind: 'system' }, 'offer.expired', id);
     return result.count;
   });
+}
+
+/**
+ * A pending offer's attribute values, opened with the code the holder presented (already checked
+ * against the offer's hash); undefined once they are gone. Offers from before sealing keep theirs in
+ * the legacy plaintext column until they end.
+ */
+function attributesOf(offer: Offer, code: string): AttributeValues | undefined {
+  if (offer.sealedAttributes !== null) {
+    return JSON.parse(openAttributes(code, offer.id, offer.sealedAttributes)) as AttributeValues;
+  }
+  return offer.attributes === null ? undefined : (offer.attributes as AttributeValues);
 }
 
 export interface RedeemBody {
@@ -434,7 +454,8 @@ export async function redeemOffer(
   }
   const key = offer.issuerKey;
   if (key.status !== 'active') throw new ApiError('KEY_NOT_ACTIVE', `issuer key ${key.id} is ${key.status}`);
-  if (offer.attributes === null) throw new ApiError('OFFER_EXPIRED');
+  const attributes = attributesOf(offer, body.code);
+  if (attributes === undefined) throw new ApiError('OFFER_EXPIRED');
 
   // The commitment proof is checked before the secret key is opened, let alone used.
   const suite = suiteFromDb(key.suite);
@@ -456,7 +477,7 @@ export async function redeemOffer(
       keyId: key.id,
       validFrom: offer.validFromDay,
       validUntil: offer.validUntilDay,
-      attributes: offer.attributes as AttributeValues,
+      attributes,
       request: body,
     });
   } finally {
@@ -467,7 +488,13 @@ export async function redeemOffer(
   await db.prisma.$transaction(async (tx) => {
     const consumed = await tx.offer.updateMany({
       where: { id: offer.id, status: 'pending', codeHash: offer.codeHash, expiresAt: { gt: now } },
-      data: { status: 'redeemed', redeemedAt: now, attributes: Prisma.DbNull, requestHash: null },
+      data: {
+        status: 'redeemed',
+        redeemedAt: now,
+        attributes: Prisma.DbNull,
+        sealedAttributes: null,
+        requestHash: null,
+      },
     });
     if (consumed.count !== 1) {
       const current = await tx.offer.findUnique({ where: { id: offer.id }, select: { status: true } });

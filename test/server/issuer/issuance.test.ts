@@ -76,7 +76,12 @@ describe.each(DB_KINDS)('issuance on %s', (kind) => {
     expect(proveAndVerify(credential, key, holder, ['testResult', 'validUntil'])).toBe(true);
 
     const row = await t.server.db.prisma.offer.findUniqueOrThrow({ where: { id: created.id } });
-    expect(row).toMatchObject({ status: 'redeemed', attributes: null, redeemedAt: expect.any(Date) });
+    expect(row).toMatchObject({
+      status: 'redeemed',
+      attributes: null,
+      sealedAttributes: null,
+      redeemedAt: expect.any(Date),
+    });
     const listed = await t.app.inject({ method: 'GET', url: `/v1/offers/${created.id}`, headers: bearer(lab.apiKey) });
     expect(listed.json()).toMatchObject({ status: 'redeemed', redeemedAt: expect.any(String) });
   });
@@ -159,7 +164,7 @@ describe.each(DB_KINDS)('issuance on %s', (kind) => {
     try {
       expectProblem(await redeem(t, holderFor(created.offer).request), 410, 'OFFER_EXPIRED');
       const row = await t.server.db.prisma.offer.findUniqueOrThrow({ where: { id: created.id } });
-      expect(row).toMatchObject({ status: 'expired', attributes: null });
+      expect(row).toMatchObject({ status: 'expired', attributes: null, sealedAttributes: null });
     } finally {
       t.clock.advance(-601_000);
     }
@@ -188,7 +193,7 @@ describe.each(DB_KINDS)('issuance on %s', (kind) => {
     }
     const row = await t.server.db.prisma.offer.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.status).toBe('pending');
-    expect(row.attributes).not.toBeNull();
+    expect(row.sealedAttributes).not.toBeNull();
 
     expectStatus(await redeem(t, holder.request), 200);
   });

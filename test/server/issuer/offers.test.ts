@@ -1,9 +1,11 @@
 // The lab desk's offers: creation (validation, keys, validity days), Idempotency-Key, listing,
 // cancellation and expiry, on the embedded database and on PostgreSQL.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { decodeQr, parseCredentialOffer } from '../../../src/credential/index.js';
 import { expireOffers } from '../../../src/server/issuer/offers.js';
+import { openAttributes, SealedAttributesError } from '../../../src/server/issuer/offer-sealing.js';
 import { hashSecret } from '../../../src/server/security/secrets.js';
 import {
   bearer,
@@ -71,7 +73,20 @@ describe.each(DB_KINDS)('offers on %s', (kind) => {
     expect(row.codeHash).toBe(hashSecret(created.code));
     expect(JSON.stringify(row)).not.toContain(created.code);
     const sampleDay = Math.floor(t.clock.now().getTime() / 86_400_000) - 1;
-    expect(row.attributes).toEqual({ testResult: 'negative', testType: 'antigen', sampleDay });
+    // The values are stored sealed under a key of the code (crypto-shredding), not in clear: only the
+    // code opens them.
+    expect(row.attributes).toBeNull();
+    expect(Buffer.from(row.sealedAttributes!).toString('latin1')).not.toMatch(/negative|antigen/);
+    const values = openAttributes(created.code, created.id, row.sealedAttributes!);
+    expect(JSON.parse(values)).toEqual({ testResult: 'negative', testType: 'antigen', sampleDay });
+    expect(() =>
+      openAttributes(
+        `${created.code.slice(0, -1)}${created.code.endsWith('A') ? 'B' : 'A'}`,
+        created.id,
+        row.sealedAttributes!,
+      ),
+    ).toThrow(SealedAttributesError);
+    expect(() => openAttributes(created.code, randomUUID(), row.sealedAttributes!)).toThrow(SealedAttributesError);
   });
 
   it('takes validFrom and date attributes as day numbers or YYYY-MM-DD', async () => {
@@ -185,7 +200,7 @@ describe.each(DB_KINDS)('offers on %s', (kind) => {
       // Once the offer is no longer pending, its key cannot be replayed.
       await t.app.inject({ method: 'POST', url: `/v1/offers/${row.id}/cancel`, headers: bearer(lab.apiKey) });
       const after = await t.server.db.prisma.offer.findUniqueOrThrow({ where: { id: row.id } });
-      expect(after).toMatchObject({ attributes: null, requestHash: null });
+      expect(after).toMatchObject({ attributes: null, sealedAttributes: null, requestHash: null });
       expectProblem(await post(lab.apiKey, covidOffer(t), headers), 409, 'CONFLICT');
 
       // Keys are per lab: another lab's identical key is another offer, with another code.
@@ -264,7 +279,7 @@ describe.each(DB_KINDS)('offers on %s', (kind) => {
       expectStatus(res, 200);
       expect(res.json().status).toBe('cancelled');
       const row = await t.server.db.prisma.offer.findUniqueOrThrow({ where: { id: created.id } });
-      expect(row).toMatchObject({ status: 'cancelled', attributes: null });
+      expect(row).toMatchObject({ status: 'cancelled', attributes: null, sealedAttributes: null });
       expectProblem(await cancel(), 410, 'OFFER_CANCELLED');
       const other = await labWithKey(t);
       expectProblem(
@@ -287,7 +302,7 @@ describe.each(DB_KINDS)('offers on %s', (kind) => {
         expect(listed.json().offers.map((o: { id: string }) => o.id)).toContain(created.id);
         expect(await expireOffers(t.server.context)).toBeGreaterThanOrEqual(1);
         const row = await t.server.db.prisma.offer.findUniqueOrThrow({ where: { id: created.id } });
-        expect(row).toMatchObject({ status: 'expired', attributes: null });
+        expect(row).toMatchObject({ status: 'expired', attributes: null, sealedAttributes: null });
         const events = await t.server.db.prisma.auditEvent.findMany({ where: { subjectId: created.id } });
         expect(events.map((e) => [e.action, e.actorKind])).toEqual(
           expect.arrayContaining([
