@@ -1,10 +1,13 @@
 import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
+import { checkDataDir, DataDirError, openFailure } from './data-dir-check.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { PrismaClient } from './generated/client.js';
 import { pgliteSession, pgSession, type SqlSession } from './sql-session.js';
@@ -42,17 +45,43 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
 }
 
 async function openPGlite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir === undefined) return pgliteDatabase(await PGlite.create({}), () => undefined);
   // PGlite creates its data folder but not the folders above it.
-  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  await mkdir(dirname(dataDir), { recursive: true }).catch((error: unknown) => {
+    throw new DataDirError(
+      `cannot create the folder ${dirname(dataDir)} (${(error as NodeJS.ErrnoException).code ?? String(error)}): ` +
+        'the user running privid needs write access there',
+    );
+  });
+  // One process per folder (see data-dir-lock.ts), and a folder PGlite cannot use is named before PGlite
+  // tries (see data-dir-check.ts).
+  const lock = lockDataDir(dataDir);
+  try {
+    checkDataDir(dataDir);
+    const db = await PGlite.create({ dataDir }).catch((error: unknown) => {
+      checkDataDir(dataDir);
+      throw openFailure(dataDir, error);
+    });
+    return pgliteDatabase(db, () => lock.release());
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function pgliteDatabase(db: PGlite, release: () => void): Database {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   return {
     kind: 'pglite',
     prisma,
     withSession: (fn) => fn(pgliteSession(db)),
     async close() {
-      await prisma.$disconnect();
-      await db.close();
+      try {
+        await prisma.$disconnect();
+        await db.close();
+      } finally {
+        release();
+      }
     },
   };
 }

@@ -42,7 +42,9 @@ export async function opsRoutes(app: App, ctx: ServerContext): Promise<void> {
     },
     async () => {
       try {
-        await ctx.db.prisma.$queryRaw`SELECT 1 AS up`;
+        // A read of a real table, not SELECT 1: a damaged or unreachable database, a missing schema or
+        // a lost permission fail it, where SELECT 1 would still answer.
+        await ctx.db.prisma.$queryRaw`SELECT id FROM api_keys LIMIT 1`;
       } catch {
         throw new ApiError('UNAVAILABLE', 'the database is not reachable');
       }
