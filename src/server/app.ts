@@ -48,6 +48,15 @@ export async function createFastify(config: ServerConfig, log: AppLogOptions = {
   const app = Fastify({
     logger: loggerOptions(config, log),
     bodyLimit: config.bodyLimitBytes,
+    // Slow clients (a body sent a byte a second, headers that never end) hold a connection and its
+    // buffers: Node answers 408 and disconnects once the whole request has taken requestTimeout, or its
+    // headers headersTimeout. Node checks every connectionsCheckingInterval (30 s by default; 1 s here,
+    // a walk over the open connections). Responses are not limited: event streams and long polls go on.
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    http: {
+      headersTimeout: Math.min(10, config.requestTimeoutSeconds) * 1000,
+      connectionsCheckingInterval: 1000,
+    },
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     // false, a hop count, or the proxies' addresses/CIDRs (config.ts never allows "trust any").

@@ -28,6 +28,8 @@ export interface ServerConfig {
   readonly trustProxy: TrustProxy;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  /** Seconds a client may take to send a whole request (headers within min(10, this)). */
+  readonly requestTimeoutSeconds: number;
   readonly offerTtlSeconds: number;
   readonly requestTtlSeconds: number;
   readonly retentionDays: number;
@@ -93,6 +95,12 @@ export const SETTINGS: readonly SettingDoc[] = [
   },
   { name: 'PRIVID_LOG_LEVEL', default: 'info', meaning: 'pino log level.' },
   { name: 'PRIVID_BODY_LIMIT', default: '65536', meaning: 'Maximum request body in bytes.' },
+  {
+    name: 'PRIVID_REQUEST_TIMEOUT',
+    default: '30',
+    meaning:
+      'Seconds a client may take to send a whole request (its headers: at most 10); slower ones get 408 and are disconnected.',
+  },
   { name: 'PRIVID_OFFER_TTL', default: '86400', meaning: 'Seconds a credential offer can be redeemed.' },
   {
     name: 'PRIVID_REQUEST_TTL',
@@ -160,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: trustProxyOf(env.PRIVID_TRUST_PROXY),
     logLevel: env.PRIVID_LOG_LEVEL ?? 'info',
     bodyLimitBytes: int(env, 'PRIVID_BODY_LIMIT', 65536, 1024, 16 * 1024 * 1024),
+    requestTimeoutSeconds: int(env, 'PRIVID_REQUEST_TIMEOUT', 30, 1, 600),
     offerTtlSeconds: int(env, 'PRIVID_OFFER_TTL', 86400, 10, 30 * 86400),
     requestTtlSeconds: int(env, 'PRIVID_REQUEST_TTL', 120, 5, 3600),
     retentionDays: int(env, 'PRIVID_RETENTION_DAYS', 7, 0, 3650),

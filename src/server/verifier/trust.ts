@@ -17,6 +17,7 @@ import type { Actor } from '../audit.js';
 import { recordAudit } from '../audit.js';
 import { Prisma, type PrismaClient, type TrustedIssuer } from '../db/generated/client.js';
 import { ApiError } from '../errors.js';
+import { BodyTooLargeError, readBodyWithin } from '../ops/bounded-body.js';
 import {
   MetadataError,
   parseIssuerMetadata,
@@ -51,13 +52,15 @@ export const httpMetadataFetcher: MetadataFetcher = async (url, etag) => {
     await response.body?.cancel();
     throw new MetadataError(`the issuer answered HTTP ${response.status}`);
   }
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > MAX_METADATA_BYTES) throw new MetadataError('the metadata is too large');
-  const text = await response.text();
-  if (text.length > MAX_METADATA_BYTES) throw new MetadataError('the metadata is too large');
+  // Streamed with the limit enforced as it arrives (ops/bounded-body.ts), never read whole first.
+  const bytes = await readBodyWithin(response, MAX_METADATA_BYTES).catch((error: unknown) => {
+    throw error instanceof BodyTooLargeError
+      ? new MetadataError(`the metadata is too large (${error.message})`)
+      : error;
+  });
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
     throw new MetadataError('the metadata is not JSON');
   }
