@@ -6,7 +6,8 @@
 #            in the image, and no compile step at start-up.
 # Migrations ship as prisma/migrations and are applied by the server itself at start.
 
-FROM node:20-slim AS build
+# Node 24: the active LTS line (README: supported Node lines).
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
@@ -16,7 +17,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-FROM node:20-slim AS runtime
+FROM node:24-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

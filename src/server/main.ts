@@ -1,9 +1,10 @@
 /**
  * `npm start`: runs the privid server with the settings in the environment (see config.ts).
  *
- * On the first start against a database it prints a one-time admin token to stdout (not through
- * the logger, so it never reaches log storage); only its hash is stored. A lost admin token is
- * replaced with `npm start -- --reset-admin-token`, which revokes the old one and prints a new one.
+ * On the first start against a database it prints a one-time admin token to stderr, as one plain line
+ * starting "PRIVID ADMIN TOKEN": not to stdout, where the JSON log lines go and log collectors read,
+ * and not through the logger. Only its hash is stored. A lost admin token is replaced with
+ * `npm start -- --reset-admin-token`, which revokes the old one and prints a new one.
  */
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from './config.js';
@@ -20,6 +21,12 @@ async function main(): Promise<void> {
   installShutdown(server);
   const address = await server.app.listen({ port: config.port, host: config.host });
 
+  if (server.initialAdminToken) {
+    process.stderr.write(
+      `PRIVID ADMIN TOKEN (shown once, only its hash is stored; use as "Authorization: Bearer <token>" on /v1/admin): ` +
+        `${server.initialAdminToken}\n`,
+    );
+  }
   print();
   print(`privid is running (roles: ${[...config.roles].join(', ')}; database: ${server.db.kind})`);
   print(`  URL:         ${address}`);
@@ -27,10 +34,7 @@ async function main(): Promise<void> {
   print(`  Swagger UI:  ${address}/docs`);
   print(`  OpenAPI:     ${address}/docs/json`);
   if (server.initialAdminToken) {
-    print();
-    print('  Admin token (shown once, only its hash is stored; keep it in a secret store):');
-    print(`    ${server.initialAdminToken}`);
-    print('  Use it as "Authorization: Bearer <token>" on /v1/admin routes.');
+    print('  Admin token: printed once to stderr (the line starting PRIVID ADMIN TOKEN); keep it in a secret store.');
   }
   print();
 }
