@@ -223,6 +223,53 @@ describe.each(DB_KINDS)('malformed requests on %s', (kind) => {
     // Admin bodies and query strings.
     { name: 'lab name empty', url: '/v1/admin/labs', auth: 'admin', body: { name: '' }, ...invalid },
     { name: 'lab name with a NUL', url: '/v1/admin/labs', auth: 'admin', body: { name: 'Lab\u0000' }, ...invalid },
+    {
+      name: 'lab name with a lone surrogate',
+      url: '/v1/admin/labs',
+      auth: 'admin',
+      body: { name: 'Lab\udfff' },
+      ...invalid,
+    },
+    {
+      name: 'schema title with a NUL',
+      url: '/v1/admin/schemas',
+      auth: 'admin',
+      body: {
+        definition: { id: 'lab.x:y', version: 1, title: 'Y\u0000', attributes: [{ name: 'a', type: 'boolean' }] },
+      },
+      ...invalid,
+    },
+    {
+      name: 'schema description with a lone surrogate',
+      url: '/v1/admin/schemas',
+      auth: 'admin',
+      body: {
+        definition: {
+          id: 'lab.x:y',
+          version: 1,
+          title: 'Y',
+          description: '\ud800',
+          attributes: [{ name: 'a', type: 'boolean' }],
+        },
+      },
+      ...invalid,
+    },
+    {
+      name: 'offer attribute value with a NUL',
+      url: '/v1/offers',
+      auth: 'lab',
+      body: covidOffer(t, { attributes: { testResult: 'negative\u0000', testType: 'antigen', sampleDay: 20_000 } }),
+      ...invalid,
+    },
+    { name: 'offer id with a NUL', method: 'GET', url: '/v1/offers/a%00b', auth: 'lab', ...invalid },
+    {
+      name: 'offer id not UTF-8 (a lone surrogate)',
+      method: 'GET',
+      url: '/v1/offers/a%ED%BF%BFb',
+      auth: 'lab',
+      ...invalid,
+    },
+    { name: 'cursor with a NUL', method: 'GET', url: '/v1/offers?cursor=%00', auth: 'lab', ...invalid },
     { name: 'lab name as an array', url: '/v1/admin/labs', auth: 'admin', body: { name: ['Lab'] }, ...invalid },
     { name: 'lab name huge', url: '/v1/admin/labs', auth: 'admin', body: { name: 'L'.repeat(10_000) }, ...invalid },
     {
@@ -282,6 +329,6 @@ describe.each(DB_KINDS)('malformed requests on %s', (kind) => {
     // The offer the redemption cases aimed at is still pending, with its values.
     const row = await t.server.db.prisma.offer.findUniqueOrThrow({ where: { id: offer.id } });
     expect(row.status).toBe('pending');
-    expect(row.attributes).not.toBeNull();
+    expect(row.sealedAttributes).not.toBeNull();
   });
 });
