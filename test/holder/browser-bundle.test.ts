@@ -1,65 +1,72 @@
-// privid/holder must bundle for browsers and React Native: no Node built-ins, no WASM. esbuild
-// with platform 'browser' errors on `node:` imports; the metafile and output are scanned too.
-import { builtinModules } from 'node:module';
-import { build, type BuildResult, type Metafile } from 'esbuild';
+// Every SDK entry point (packages/sdk/package.json's exports) must bundle for its platform with
+// the SDK's own pure-JS dependencies only: no Node built-in (except the Node-only
+// privid/holder/node), no WASM, no server code or server dependency. esbuild with platform
+// 'browser' errors on `node:` imports; the metafile (every bundled file and import) and the
+// output are scanned too. The opt-in WASM suite (privid/bbs/legacy) must be caught by the same
+// check, which shows that the check can fail.
 import { describe, expect, it } from 'vitest';
+import {
+  bundleEntry,
+  impurities,
+  NODE_ONLY_ENTRIES,
+  OPT_IN_ENTRIES,
+  sdkEntryPoints,
+  type SdkEntry,
+} from '../../scripts/lib/sdk-bundle.mjs';
 
-const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+const entries = sdkEntryPoints();
+const pure = entries.filter((entry) => !OPT_IN_ENTRIES.has(entry.name));
 
-async function bundle(
-  entry: string,
-): Promise<BuildResult<{ write: false; metafile: true }> | { errors: { text: string }[] }> {
-  try {
-    return await build({
-      entryPoints: [entry],
-      bundle: true,
-      write: false,
-      platform: 'browser',
-      format: 'esm',
-      metafile: true,
-      logLevel: 'silent',
-      // WASM or other binary loaders must never be needed.
-      loader: { '.ts': 'ts' },
-    });
-  } catch (error) {
-    return { errors: (error as { errors?: { text: string }[] }).errors ?? [{ text: String(error) }] };
-  }
-}
-
-function nodeImportsIn(metafile: Metafile): string[] {
-  const found: string[] = [];
-  for (const [path, input] of Object.entries(metafile.inputs)) {
-    if (path.startsWith('node:') || /\.wasm$/.test(path)) found.push(path);
-    for (const imported of input.imports) {
-      if (imported.path.startsWith('node:') || NODE_BUILTINS.has(imported.path) || /\.wasm$/.test(imported.path)) {
-        found.push(`${path} -> ${imported.path}`);
-      }
-    }
-  }
+function entry(name: string): SdkEntry {
+  const found = entries.find((e) => e.name === name);
+  if (!found) throw new Error(`no SDK entry ${name}`);
   return found;
 }
 
-describe('privid/holder browser bundle', () => {
-  it('bundles src/holder/index.ts for the browser with no errors, no Node built-ins, no WASM', async () => {
-    const result = await bundle('src/holder/index.ts');
-    expect(result.errors.map((e) => e.text)).toEqual([]);
-    if (!('metafile' in result)) throw new Error('no metafile');
-    const nodeWarnings = result.warnings.filter((w) => /node|built-in|require/i.test(w.text));
-    expect(nodeWarnings.map((w) => w.text)).toEqual([]);
-    expect(nodeImportsIn(result.metafile)).toEqual([]);
-    const inputs = Object.keys(result.metafile.inputs);
-    expect(inputs.some((p) => p.includes('src/holder/wallet.ts'))).toBe(true);
-    expect(
-      inputs.filter((p) => /src\/holder\/node\/|src\/server\/|bbs\/legacy|@mattrglobal|pairing-crypto/.test(p)),
-    ).toEqual([]);
-    const code = result.outputFiles[0]!.text;
-    expect(code).not.toMatch(/from\s*["']node:|require\(\s*["'](node:)?(fs|crypto|path|os|child_process)["']\)/);
-    expect(code).not.toMatch(/WebAssembly\.(instantiate|compile)/);
+describe('SDK entry points bundle without Node built-ins, WASM or server dependencies', () => {
+  it('covers the documented entry points', () => {
+    expect(entries.map((e) => e.name).sort()).toEqual(
+      [
+        'privid/bbs',
+        'privid/bbs/legacy',
+        'privid/credential',
+        'privid/holder',
+        'privid/holder/node',
+        'privid/verifier',
+      ].sort(),
+    );
+    expect(entries.filter((e) => e.platform === 'node').map((e) => e.name)).toEqual([...NODE_ONLY_ENTRIES]);
   });
 
-  it('the check can fail: the Node-only entry does not bundle for the browser', async () => {
-    const result = await bundle('src/holder/node/index.ts');
-    expect(result.errors.length).toBeGreaterThan(0);
-    expect(result.errors.map((e) => e.text).join('\n')).toMatch(/node:/);
+  it.each(pure.map((e) => [e.name, e] as const))('%s', async (_name, sdkEntry) => {
+    const result = await bundleEntry(sdkEntry, { minify: false });
+    expect(result.errors).toEqual([]);
+    expect(result.warnings.filter((w) => /node|built-in|require|wasm/i.test(w))).toEqual([]);
+    expect(impurities(sdkEntry, result.metafile!)).toEqual([]);
+    if (sdkEntry.platform === 'browser') {
+      expect(result.code).not.toMatch(
+        /from\s*["']node:|require\(\s*["'](node:)?(fs|crypto|path|os|child_process)["']\)/,
+      );
+    }
+    expect(result.code).not.toMatch(/WebAssembly\.(instantiate|compile)/);
+  });
+
+  it('privid/holder contains the wallet and nothing of the Node-only or WASM corners', async () => {
+    const result = await bundleEntry(entry('privid/holder'), { minify: false });
+    const inputs = Object.keys(result.metafile!.inputs);
+    expect(inputs.some((p) => p.includes('src/holder/wallet.ts'))).toBe(true);
+    expect(inputs.filter((p) => /src\/holder\/node\/|bbs\/legacy|@mattrglobal|pairing-crypto/.test(p))).toEqual([]);
+  });
+
+  it('the check can fail: the opt-in WASM suite is reported, and the Node-only entry does not bundle for a browser', async () => {
+    for (const [name, peer] of OPT_IN_ENTRIES) {
+      // As a Node bundle (in a browser it does not even resolve: the WASM glue wants `crypto`).
+      const asNode = { ...entry(name), platform: 'node' as const };
+      const result = await bundleEntry(asNode, { minify: false });
+      expect(result.errors).toEqual([]);
+      expect(impurities(asNode, result.metafile!).join('\n')).toContain(`not an SDK dependency: ${peer}`);
+    }
+    const asBrowser = await bundleEntry({ ...entry('privid/holder/node'), platform: 'browser' }, { minify: false });
+    expect(asBrowser.errors.join('\n')).toMatch(/node:/);
   });
 });
