@@ -32,6 +32,30 @@ export default tseslint.config(
     },
   },
   {
+    // What wallets bundle ships no schema library: the TypeBox definitions (formats.ts,
+    // schema-definition-schema.ts) are for the server and the generator of generated/.
+    files: ['src/bbs/**/*.ts', 'src/credential/**/*.ts', 'src/holder/**/*.ts'],
+    ignores: ['src/holder/node/**', 'src/credential/formats.ts', 'src/credential/schema-definition-schema.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The core must stay browser-safe: no Node built-ins.' },
+            {
+              group: ['fastify', '@fastify/*', '@prisma/*', 'pg', '@electric-sql/*'],
+              message: 'No service dependencies in the core.',
+            },
+            {
+              group: ['typebox', 'typebox/*', '**/formats.js', '**/schema-definition-schema.js'],
+              message: 'The wallet path validates with generated/format-schemas.ts; TypeBox is server-side.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

@@ -41,7 +41,6 @@ export {
   RESERVED_NAMESPACE,
   RESERVED_ATTRIBUTE_NAMES,
   FIXED_MESSAGE_NAMES,
-  CredentialSchemaDefinition,
   SchemaRegistry,
   validateSchemaDefinition,
   parseSchemaDefinition,
@@ -128,27 +127,17 @@ export {
   DISPLAY_NAME_PATTERN,
   SCOPE_PATTERN,
   PERIOD_PATTERN,
-  base64urlField,
-  AttributeValueSchema,
-  CredentialOfferSchema,
-  IssuanceRequestSchema,
-  CredentialFormatSchema,
-  ConstraintSchema,
-  ClauseSchema,
-  PseudonymRequestSchema,
-  PresentationRequestSchema,
-  PresentationItemSchema,
-  PresentationSchema,
-  FORMAT_SCHEMAS,
+} from './format-constants.js';
+// The formats' JSON Schemas as plain JSON (the TypeBox definitions they are generated from are
+// server-side: src/credential/formats.ts), and the eval-free checker the parsers use.
+export { FORMAT_JSON_SCHEMAS, type FormatTypeMap } from './generated/format-schemas.js';
+export { checkAgainstSchema, firstSchemaProblem, type JsonSchema } from './json-schema-check.js';
+export {
   parseCredentialOffer,
   parseIssuanceRequest,
   parseCredential,
   parsePresentationRequest,
   parsePresentation,
-  PRESENTATION_HEADER_TAG,
-  presentationHeader,
-  PSEUDONYM_CONTEXT_TAG,
-  pseudonymContext,
   type CredentialOffer,
   type IssuanceRequest,
   type Credential,
@@ -156,9 +145,15 @@ export {
   type PresentationRequest,
   type PresentationItem,
   type Presentation,
+} from './format-parsers.js';
+export {
+  PRESENTATION_HEADER_TAG,
+  presentationHeader,
+  PSEUDONYM_CONTEXT_TAG,
+  pseudonymContext,
   type PresentationHeaderInput,
-} from './formats.js';
-export { WELL_FORMED_TEXT_PATTERN, TEXT_PATTERN_MESSAGES, textField, isWellFormedText } from './text.js';
+} from './presentation-binding.js';
+export { WELL_FORMED_TEXT_PATTERN, TEXT_PATTERN_MESSAGES, isWellFormedText } from './text.js';
 export { BASE45_ALPHABET, Base45Error, base45Encode, base45Decode } from './base45.js';
 export {
   QR_PREFIXES,

@@ -37,16 +37,15 @@ import {
 import { fromBase64urlOrUndefined, toBase64url, utf8 } from './bytes.js';
 import { credentialMessageScalars, type EncodingContext } from './encoding.js';
 import { CredentialError } from './errors.js';
+import { FORMAT_TYPES, FORMAT_VERSION } from './format-constants.js';
 import {
-  FORMAT_TYPES,
-  FORMAT_VERSION,
   parseCredential,
   parseCredentialOffer,
   parseIssuanceRequest,
   type Credential,
   type CredentialOffer,
   type IssuanceRequest,
-} from './formats.js';
+} from './format-parsers.js';
 import { formatSchemaRef, type AttributeValues, type CredentialSchema } from './schema.js';
 import { verificationTag } from './verification-tag.js';
 

@@ -17,7 +17,8 @@
 import { BbsError, proofGenWithNymScalars, proofVerifyWithNymScalars, type CiphersuiteName } from '../bbs/index.js';
 import { fromBase64urlOrUndefined, hasOwn } from './bytes.js';
 import { credentialMessageScalars, disclosedScalars, disclosureIndexes, messageCount } from './encoding.js';
-import { pseudonymContext, type Credential, type PresentationRequest } from './formats.js';
+import type { Credential, PresentationRequest } from './format-parsers.js';
+import { pseudonymContext } from './presentation-binding.js';
 import {
   contentsOf,
   CREDENTIAL_HEADER,

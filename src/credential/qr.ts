@@ -15,23 +15,19 @@
  * above, then the full JSON-format validation of formats.ts.
  */
 import { decode, encode, rfc8949EncodeOptions } from 'cborg';
-import type { TSchema } from 'typebox';
 import { Base45Error, base45Decode, base45Encode, base45InvalidCharIndex } from './base45.js';
 import { fromBase64urlOrUndefined, isPlainObject, pointerToken, toBase64url } from './bytes.js';
 import { CredentialFormatError } from './errors.js';
+import { FORMAT_TYPES, FORMAT_VERSION } from './format-constants.js';
 import {
-  FORMAT_TYPES,
-  FORMAT_VERSION,
   parseCredentialOffer,
   parsePresentation,
   parsePresentationRequest,
-  CredentialOfferSchema,
-  PresentationRequestSchema,
-  PresentationSchema,
   type CredentialOffer,
   type Presentation,
   type PresentationRequest,
-} from './formats.js';
+} from './format-parsers.js';
+import { FORMAT_JSON_SCHEMAS } from './generated/format-schemas.js';
 
 export type QrKind = 'offer' | 'request' | 'presentation';
 
@@ -93,16 +89,20 @@ interface KindSpec {
   readonly parse: (json: unknown) => unknown;
 }
 
-const node = (schema: TSchema): SchemaNode => schema as unknown as SchemaNode;
+const node = (type: keyof typeof FORMAT_JSON_SCHEMAS): SchemaNode => FORMAT_JSON_SCHEMAS[type] as unknown as SchemaNode;
 
 const KINDS: Readonly<Record<QrKind, KindSpec>> = {
-  offer: { schema: node(CredentialOfferSchema), type: FORMAT_TYPES.credentialOffer, parse: parseCredentialOffer },
+  offer: {
+    schema: node(FORMAT_TYPES.credentialOffer),
+    type: FORMAT_TYPES.credentialOffer,
+    parse: parseCredentialOffer,
+  },
   request: {
-    schema: node(PresentationRequestSchema),
+    schema: node(FORMAT_TYPES.presentationRequest),
     type: FORMAT_TYPES.presentationRequest,
     parse: parsePresentationRequest,
   },
-  presentation: { schema: node(PresentationSchema), type: FORMAT_TYPES.presentation, parse: parsePresentation },
+  presentation: { schema: node(FORMAT_TYPES.presentation), type: FORMAT_TYPES.presentation, parse: parsePresentation },
 };
 
 const DECODE_OPTIONS = {

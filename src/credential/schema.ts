@@ -6,10 +6,9 @@
  * Schemas are plain frozen data; `validateSchemaDefinition` turns untrusted JSON (an issuer
  * registering its own schema) into one, and `SchemaRegistry` resolves `(id, version)`.
  */
-import Type from 'typebox';
 import { codePointLength, hasOwn, isPlainObject, isWellFormedUnicode, pointerToken } from './bytes.js';
 import { CredentialSchemaError, type Issue } from './errors.js';
-import { isWellFormedText, textField as textSchema } from './text.js';
+import { isWellFormedText } from './text.js';
 
 export type AttributeType = 'enum' | 'string' | 'integer' | 'boolean' | 'date';
 export const ATTRIBUTE_TYPES: readonly AttributeType[] = ['enum', 'string', 'integer', 'boolean', 'date'];
@@ -158,67 +157,6 @@ export function isSchemaId(value: unknown): value is string {
 function isSchemaVersion(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_SCHEMA_VERSION;
 }
-
-// ---------------------------------------------------------------------------------------------
-// JSON Schema of a schema definition (for OpenAPI; validation below gives clearer errors)
-// ---------------------------------------------------------------------------------------------
-
-const attributeName = Type.String({ pattern: ATTRIBUTE_NAME_PATTERN, maxLength: 32 });
-const attributeDescription = Type.Optional(textSchema({ maxLength: MAX_ATTRIBUTE_DESCRIPTION_LENGTH }));
-const closed = { additionalProperties: false } as const;
-
-/**
- * JSON Schema of a credential schema definition, as an issuer registers it. Structural only:
- * `validateSchemaDefinition` also checks uniqueness, bounds order and reserved names.
- */
-export const CredentialSchemaDefinition = Type.Object(
-  {
-    id: Type.String({ pattern: SCHEMA_ID_PATTERN, maxLength: MAX_SCHEMA_ID_LENGTH }),
-    version: Type.Integer({ minimum: 1, maximum: MAX_SCHEMA_VERSION }),
-    title: textSchema({ minLength: 1, maxLength: MAX_TITLE_LENGTH }),
-    description: Type.Optional(textSchema({ maxLength: MAX_SCHEMA_DESCRIPTION_LENGTH })),
-    attributes: Type.Array(
-      Type.Union([
-        Type.Object(
-          {
-            name: attributeName,
-            type: Type.Literal('enum'),
-            values: Type.Array(Type.String({ pattern: ENUM_VALUE_PATTERN, maxLength: MAX_ENUM_VALUE_LENGTH }), {
-              minItems: 1,
-              maxItems: MAX_ENUM_VALUES,
-              uniqueItems: true,
-            }),
-            description: attributeDescription,
-          },
-          closed,
-        ),
-        Type.Object(
-          {
-            name: attributeName,
-            type: Type.Literal('string'),
-            maxLength: Type.Integer({ minimum: 1, maximum: MAX_STRING_LENGTH }),
-            description: attributeDescription,
-          },
-          closed,
-        ),
-        Type.Object(
-          {
-            name: attributeName,
-            type: Type.Literal('integer'),
-            min: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
-            max: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
-            description: attributeDescription,
-          },
-          closed,
-        ),
-        Type.Object({ name: attributeName, type: Type.Literal('boolean'), description: attributeDescription }, closed),
-        Type.Object({ name: attributeName, type: Type.Literal('date'), description: attributeDescription }, closed),
-      ]),
-      { minItems: 1, maxItems: MAX_ATTRIBUTES },
-    ),
-  },
-  closed,
-);
 
 // ---------------------------------------------------------------------------------------------
 // Validation of untrusted definitions

@@ -9,8 +9,6 @@
  * code units that the second alternative takes together; with `u` it is one code point that the first
  * takes; a lone surrogate matches neither.
  */
-import Type, { type TString } from 'typebox';
-
 /** Text without NUL and without unpaired surrogates (may be empty; bound it with minLength/maxLength). */
 export const WELL_FORMED_TEXT_PATTERN = '^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$';
 
@@ -24,17 +22,6 @@ export const TEXT_PATTERN_MESSAGES: Readonly<Record<string, string>> = {
   [DISPLAY_NAME_PATTERN]:
     'must not be empty or contain control characters (U+0000-U+001F, U+007F-U+009F) or an unpaired UTF-16 surrogate',
 };
-
-/**
- * A free-text string field: the one helper every text field of the formats and the HTTP API uses, so
- * that none of them lets NUL or a lone surrogate through to storage. Options are TypeBox's (maxLength,
- * description, ...); a field with a stricter pattern of its own (identifiers, base64url) does not need it.
- */
-export function textField(
-  options: { minLength?: number; maxLength?: number; description?: string; examples?: string[] } = {},
-): TString {
-  return Type.String({ ...options, pattern: WELL_FORMED_TEXT_PATTERN });
-}
 
 /** Whether a string is text as above (no NUL, no unpaired surrogate): for checks outside a JSON Schema. */
 export function isWellFormedText(value: string): boolean {

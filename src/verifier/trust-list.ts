@@ -12,14 +12,8 @@
  */
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
-import {
-  base64urlField,
-  fromBase64url,
-  KEY_ID_PATTERN,
-  LIMITS,
-  PARTY_ID_PATTERN,
-  SUITE_IDS,
-} from '../credential/index.js';
+import { base64urlField } from '../credential/formats.js';
+import { fromBase64url, KEY_ID_PATTERN, LIMITS, PARTY_ID_PATTERN, SUITE_IDS } from '../credential/index.js';
 
 export const TRUST_LIST_TYPE = 'privid/trust-list';
 export const TRUST_LIST_VERSION = 1;

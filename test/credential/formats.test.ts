@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CredentialFormatError,
-  CredentialOfferSchema,
-  FORMAT_SCHEMAS,
-  PresentationRequestSchema,
+  FORMAT_JSON_SCHEMAS,
   fromBase64url,
   fromBase64urlOrUndefined,
   parseCredential,
@@ -16,6 +14,7 @@ import {
   toBase64url,
   type CredentialFormatErrorCode,
 } from '../../src/credential/index.js';
+import { CredentialOfferSchema, FORMAT_SCHEMAS, PresentationRequestSchema } from '../../src/credential/formats.js';
 import {
   clone,
   credential,
@@ -435,6 +434,7 @@ describe('format parsers', () => {
       return Object.values(o).every(closedEverywhere);
     };
     for (const schema of Object.values(FORMAT_SCHEMAS)) expect(closedEverywhere(schema)).toBe(true);
+    for (const schema of Object.values(FORMAT_JSON_SCHEMAS)) expect(closedEverywhere(schema)).toBe(true);
   });
 });
 

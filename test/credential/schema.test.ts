@@ -4,7 +4,6 @@ import {
   AGE_BAND_SCHEMA,
   BUILTIN_SCHEMAS,
   COVID_TEST_RESULT_SCHEMA,
-  CredentialSchemaDefinition,
   CredentialSchemaError,
   MAX_ATTRIBUTES,
   SchemaRegistry,
@@ -23,6 +22,7 @@ import {
   validateSchemaDefinition,
   type Issue,
 } from '../../src/credential/index.js';
+import { CredentialSchemaDefinition } from '../../src/credential/schema-definition-schema.js';
 
 const valid = {
   id: 'lab.example:antibody-titer',

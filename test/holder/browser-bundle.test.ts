@@ -4,6 +4,7 @@
 // 'browser' errors on `node:` imports; the metafile (every bundled file and import) and the
 // output are scanned too. The opt-in WASM suite (privid/bbs/legacy) must be caught by the same
 // check, which shows that the check can fail.
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   bundleEntry,
@@ -49,6 +50,15 @@ describe('SDK entry points bundle without Node built-ins, WASM or server depende
       );
     }
     expect(result.code).not.toMatch(/WebAssembly\.(instantiate|compile)/);
+    // Wallet pages run under a strict Content Security Policy: no code from strings.
+    if (sdkEntry.platform === 'browser') expect(result.code).not.toMatch(/\bnew Function\b|\beval\(/);
+  });
+
+  it('privid/holder is at most 60 KiB minified and gzipped (issue #10), and ships no TypeBox', async () => {
+    const result = await bundleEntry(entry('privid/holder'));
+    const inputs = Object.keys(result.metafile!.inputs);
+    expect(inputs.filter((p) => /typebox|src\/credential\/formats\.ts/.test(p))).toEqual([]);
+    expect(gzipSync(result.code).length).toBeLessThanOrEqual(60 * 1024);
   });
 
   it('privid/holder contains the wallet and nothing of the Node-only or WASM corners', async () => {

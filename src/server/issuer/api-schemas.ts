@@ -4,11 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import Type, { type Static, type TSchema } from 'typebox';
+import { AttributeValueSchema, CredentialOfferSchema, IssuanceRequestSchema } from '../../credential/formats.js';
+import { CredentialSchemaDefinition } from '../../credential/schema-definition-schema.js';
 import {
-  AttributeValueSchema,
-  CredentialOfferSchema,
-  CredentialSchemaDefinition,
-  IssuanceRequestSchema,
   KEY_ID_PATTERN,
   MAX_KEY_ID_LENGTH,
   SCHEMA_REF_PATTERN,

@@ -6,13 +6,13 @@
 import type { Static } from 'typebox';
 import {
   BUILTIN_SCHEMAS,
-  type CredentialSchemaDefinition,
   canonicalSchemaJson,
   formatSchemaRef,
   parseSchemaDefinition,
   validateSchemaDefinition,
   type CredentialSchema,
 } from '../../credential/index.js';
+import type { CredentialSchemaDefinition } from '../../credential/schema-definition-schema.js';
 import { recordAudit, type Actor } from '../audit.js';
 import { Prisma, type PrismaClient, type Schema as SchemaRow } from '../db/generated/client.js';
 import { ApiError } from '../errors.js';

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type, { type TObject, type TProperties, type TSchema } from 'typebox';
-import { DISPLAY_NAME_PATTERN, textField } from '../../credential/index.js';
+import { DISPLAY_NAME_PATTERN } from '../../credential/index.js';
+import { textField } from '../../credential/formats.js';
 import { ERRORS, PROBLEM_CONTENT_TYPE, type ErrorCode } from '../errors.js';
 
 /** An object schema that rejects unknown fields (ajv's removeAdditional is off, so they are errors). */

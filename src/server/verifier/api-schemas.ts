@@ -7,13 +7,15 @@ import Type from 'typebox';
 import {
   AttributeValueSchema,
   ClauseSchema,
+  PresentationRequestSchema,
+  PresentationSchema,
+} from '../../credential/formats.js';
+import {
   ISSUER_URL_PATTERN,
   KEY_ID_PATTERN,
   LIMITS,
   MAX_KEY_ID_LENGTH,
   PARTY_ID_PATTERN,
-  PresentationRequestSchema,
-  PresentationSchema,
   SCOPE_PATTERN,
 } from '../../credential/index.js';
 import { closed, DisplayName, Text } from '../ops/http.js';
