@@ -27,6 +27,8 @@ export const HOLDER_ERROR_CODES = [
   'SECRET_NOT_FOUND',
   /** The secret store failed (e.g. wrong passphrase, corrupt file). */
   'SECRET_STORE_ERROR',
+  /** The credential store failed (e.g. wrong passphrase, corrupt file or record). */
+  'CREDENTIAL_STORE_ERROR',
   /** No stored credential with that id. */
   'CREDENTIAL_NOT_FOUND',
   /** The presentation request is not a valid PresentationRequest. */

@@ -10,12 +10,30 @@
  * - `NonceLog`: which request nonces the wallet has answered (see `Wallet.present`).
  */
 import type { Credential } from '../credential/index.js';
+import { HolderError } from './errors.js';
 
 export interface SecretStore {
   get(id: string): Promise<Uint8Array | undefined>;
   set(id: string, secret: Uint8Array): Promise<void>;
   delete(id: string): Promise<boolean>;
   list(): Promise<string[]>;
+}
+
+/** Secret ids are 1..64 of A-Za-z0-9_-; secrets 1..1024 bytes. Every store checks this. */
+export function checkSecretInput(id: unknown, secret: unknown): void {
+  if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
+    throw new HolderError('INVALID_ARGUMENT', 'secret ids: 1..64 of A-Za-z0-9_-');
+  }
+  if (!(secret instanceof Uint8Array) || secret.length === 0 || secret.length > 1024) {
+    throw new HolderError('INVALID_ARGUMENT', 'a secret is 1..1024 bytes');
+  }
+}
+
+/** Credential ids are 1..128 of A-Za-z0-9_-. Every store checks this. */
+export function checkCredentialId(id: unknown): void {
+  if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(id)) {
+    throw new HolderError('INVALID_ARGUMENT', 'credential ids: 1..128 of A-Za-z0-9_-');
+  }
 }
 
 /** A SecretStore in memory (lost when the process ends). Copies on the way in and out. */
@@ -28,6 +46,7 @@ export class MemorySecretStore implements SecretStore {
   }
 
   async set(id: string, secret: Uint8Array): Promise<void> {
+    checkSecretInput(id, secret);
     this.#secrets.set(id, Uint8Array.from(secret));
   }
 
@@ -94,6 +113,7 @@ export class MemoryCredentialStore implements CredentialStore {
   }
 
   async put(record: StoredCredential): Promise<void> {
+    checkCredentialId(record?.id);
     this.#records.set(record.id, copy(record));
   }
 

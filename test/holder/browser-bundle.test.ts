@@ -32,6 +32,7 @@ describe('SDK entry points bundle without Node built-ins, WASM or server depende
         'privid/bbs/legacy',
         'privid/credential',
         'privid/holder',
+        'privid/holder/indexeddb',
         'privid/holder/node',
         'privid/verifier',
       ].sort(),

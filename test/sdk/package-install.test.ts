@@ -40,7 +40,8 @@ const ENTRY_EXPORTS: Record<string, string[]> = {
   'privid/bbs': ['ietfSuite', 'BbsError'],
   'privid/credential': ['parseCredentialOffer', 'builtinSchemaRegistry', 'verifyItem'],
   'privid/holder': ['Wallet', 'MemorySecretStore', 'MemoryCredentialStore'],
-  'privid/holder/node': ['EncryptedFileSecretStore'],
+  'privid/holder/indexeddb': ['openIndexedDbStores'],
+  'privid/holder/node': ['EncryptedFileSecretStore', 'EncryptedFileCredentialStore'],
   'privid/verifier': ['verifyPresentation'],
 };
 const OPTIONAL_ENTRY = 'privid/bbs/legacy';

@@ -8,3 +8,7 @@ export {
   type EncryptedFileSecretStoreOptions,
   type ScryptParams,
 } from './encrypted-file-secret-store.js';
+export {
+  EncryptedFileCredentialStore,
+  type EncryptedFileCredentialStoreOptions,
+} from './encrypted-file-credential-store.js';
