@@ -21,7 +21,10 @@ export interface BrowserPage {
 }
 
 /** Bundles `entry` for the browser and opens it in a fresh headless Chromium page. */
-export async function openBundledPage(entry: string): Promise<BrowserPage> {
+export async function openBundledPage(
+  entry: string,
+  options: { beforeLaunch?: (origin: string) => Promise<void> } = {},
+): Promise<BrowserPage> {
   const bundled = await build({
     entryPoints: [entry],
     bundle: true,
@@ -55,6 +58,7 @@ export async function openBundledPage(entry: string): Promise<BrowserPage> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   let browser: Browser | undefined;
   try {
+    await options.beforeLaunch?.(url.slice(0, -1));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
