@@ -217,7 +217,11 @@ export const FORMAT_JSON_SCHEMAS: { readonly [T in keyof FormatTypeMap]: JsonSch
         patternProperties: {
           '^[a-z][A-Za-z0-9]{0,31}$': {
             anyOf: [
-              { type: 'string', maxLength: 256 },
+              {
+                type: 'string',
+                maxLength: 256,
+                pattern: '^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$',
+              },
               { type: 'integer', minimum: 0, maximum: 9007199254740991 },
               { type: 'boolean' },
             ],
@@ -262,7 +266,7 @@ export const FORMAT_JSON_SCHEMAS: { readonly [T in keyof FormatTypeMap]: JsonSch
       verifierId: { type: 'string', pattern: '^[!-~]+$', minLength: 1, maxLength: 128, description: 'Verifier id' },
       verifierName: {
         type: 'string',
-        pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]+$',
+        pattern: '^(?:[^\\u0000-\\u001f\\u007f-\\u009f\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])+$',
         maxLength: 64,
         description: 'Verifier display name',
       },
@@ -338,14 +342,22 @@ export const FORMAT_JSON_SCHEMAS: { readonly [T in keyof FormatTypeMap]: JsonSch
                         op: { enum: ['eq', 'neq', 'gte', 'lte', 'in'] },
                         value: {
                           anyOf: [
-                            { type: 'string', maxLength: 256 },
+                            {
+                              type: 'string',
+                              maxLength: 256,
+                              pattern: '^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$',
+                            },
                             { type: 'integer', minimum: 0, maximum: 9007199254740991 },
                             { type: 'boolean' },
                             {
                               type: 'array',
                               items: {
                                 anyOf: [
-                                  { type: 'string', maxLength: 256 },
+                                  {
+                                    type: 'string',
+                                    maxLength: 256,
+                                    pattern: '^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$',
+                                  },
                                   { type: 'integer', minimum: 0, maximum: 9007199254740991 },
                                   { type: 'boolean' },
                                 ],
@@ -438,7 +450,11 @@ export const FORMAT_JSON_SCHEMAS: { readonly [T in keyof FormatTypeMap]: JsonSch
               patternProperties: {
                 '^[a-z][A-Za-z0-9]{0,31}$': {
                   anyOf: [
-                    { type: 'string', maxLength: 256 },
+                    {
+                      type: 'string',
+                      maxLength: 256,
+                      pattern: '^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$',
+                    },
                     { type: 'integer', minimum: 0, maximum: 9007199254740991 },
                     { type: 'boolean' },
                   ],
