@@ -56,6 +56,21 @@ export default tseslint.config(
     },
   },
   {
+    // The pages' scripts run in browsers: no Node built-ins, no server code.
+    files: ['src/web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'Page scripts run in the browser: no Node built-ins.' },
+            { group: ['**/server/**', 'fastify', '@fastify/*', '@prisma/*'], message: 'No server code in pages.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

@@ -20,6 +20,7 @@ import { defaultIssuanceCrypto, type IssuanceCrypto } from './issuer/issuance.js
 import { ProblemComponent } from './ops/http.js';
 import { opsRoutes } from './ops/routes.js';
 import { qrImageRoutes } from './qr/routes.js';
+import { webRoutes } from './web/routes.js';
 import { loadKek, type Kek } from './security/kek.js';
 import { verifierPlugin } from './verifier/service.js';
 import { localBus, pgBus, type ClusterBus } from './cluster/bus.js';
@@ -160,6 +161,7 @@ export async function buildServer(config: ServerConfig, options: BuildServerOpti
     for (const schema of [ProblemComponent, ...ISSUER_COMPONENTS]) app.addSchema(schema);
     await app.register(async (scope) => opsRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as App, context));
     await app.register(async (scope) => qrImageRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as App));
+    await app.register(async (scope) => webRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as App, context));
     for (const role of (['issuer', 'verifier'] as const).filter((r) => config.roles.has(r))) {
       for (const plugin of ROLE_PLUGINS[role]) {
         await app.register(async (scope) => plugin(scope.withTypeProvider<TypeBoxTypeProvider>() as App, context));
