@@ -67,6 +67,7 @@ export const en = {
   },
   gate: {
     title: 'Venue gate',
+    setup: 'Set up the door',
     policy: 'What to check',
     start: 'Start',
     scan: 'Scan with your wallet',

@@ -7,6 +7,7 @@ export const CSS = `
 :root{--fg:#1a1a1a;--bg:#fff;--muted:#4a4a4a;--accent:#0b57d0;--ok:#0a6b2c;--bad:#a4161a;--line:#c7c7c7;
 font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:112.5%;line-height:1.5;color:var(--fg);background:var(--bg)}
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 body{margin:0}
 .skip{position:absolute;left:-999px;top:0;background:#fff;color:var(--accent);padding:.5rem 1rem;z-index:10}
 .skip:focus{left:0}
@@ -25,7 +26,8 @@ input,select{width:100%;max-width:28rem;padding:.55rem .6rem;border:2px solid #6
 input[aria-invalid=true],select[aria-invalid=true]{border-color:var(--bad)}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 button{display:inline-block;margin:1rem .5rem 0 0;padding:.6rem 1.2rem;border:2px solid var(--accent);border-radius:.35rem;background:var(--accent);color:#fff;font-weight:600;cursor:pointer;min-height:44px}
-button.quiet{background:#fff;color:var(--accent);margin:0}
+button.quiet{background:#fff;color:var(--accent)}
+.bar button.quiet{margin:0}
 button.danger{background:#fff;color:var(--bad);border-color:var(--bad)}
 button:disabled{opacity:.6;cursor:default}
 .hint{color:var(--muted);margin:.25rem 0}

@@ -158,7 +158,7 @@ export function gatePage(ctx: PageContext): string {
     `<h1 id="gate-title">${esc(G.title)}</h1>
 ${signInSection(S, S.signin.venueKey)}
 <section id="setup" aria-labelledby="setup-title" hidden>
-<h2 id="setup-title">${esc(G.policy)}</h2>
+<h2 id="setup-title">${esc(G.setup)}</h2>
 <form id="policy-form">
 <label for="policy">${esc(G.policy)}</label>
 <select id="policy" name="policy" required aria-describedby="policy-hint"></select>
