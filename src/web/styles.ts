@@ -30,7 +30,7 @@ button.quiet{background:#fff;color:var(--accent)}
 .bar button.quiet{margin:0}
 button.danger{background:#fff;color:var(--bad);border-color:var(--bad)}
 button:disabled{opacity:.6;cursor:default}
-.hint{color:var(--muted);margin:.25rem 0}
+.hint{color:var(--muted);margin:.25rem 0;overflow-wrap:anywhere}
 .error,.field-error{color:var(--bad);font-weight:600}
 .field-error{margin:.25rem 0}
 .qr{display:block;width:min(80vw,60vh,36rem);height:auto;aspect-ratio:1;image-rendering:pixelated;background:#fff}
@@ -59,6 +59,8 @@ body.gate.accepted button.quiet,body.gate.rejected button.quiet{background:trans
  body.gate.running .door-title{flex-basis:100%}
  body.gate.running .door .qr{width:min(60vw,80vh)}
 }
+textarea{width:100%;max-width:40rem;font:inherit;font-family:ui-monospace,monospace;font-size:.9rem;padding:.5rem;border:2px solid #6b6b6b;border-radius:.35rem}
+.camera{display:block;width:min(90vw,28rem);aspect-ratio:1;object-fit:cover;background:#000;margin-top:1rem}
 /* The printed receipt: the offer alone, its QR large. */
 @media print{
  .bar,.skip,h1,#signin,#compose,.actions,#offer-error{display:none!important}

@@ -1,2 +1,322 @@
-// The reference wallet: see the wallet page (built last, issue #12 step 6).
-export {};
+/**
+ * The reference wallet: the holder SDK (privid/holder) running in the browser. The holder secret
+ * and the credentials live in IndexedDB (lib/idb-stores.ts); codes are scanned with the camera
+ * (BarcodeDetector where the browser has it, @paulmillr/qr's pure-JS decoder otherwise) or pasted.
+ * Offers are accepted; requests get a consent screen that lists exactly the values the venue will
+ * see and says whether it can recognise the holder again; then the answer goes online, or is shown
+ * as a presentation QR code for an offline kiosk.
+ */
+import decodeQR from '@paulmillr/qr/decode.js';
+import {
+  decodeQr,
+  isCredentialError,
+  isoDateFromDay,
+  type Presentation,
+  type PresentationRequest,
+} from '../credential/index.js';
+import { HolderError, Wallet, type MatchResult, type StoredCredential } from '../holder/index.js';
+import { ApiProblem, call, qrImageUrl } from './lib/api.js';
+import { byId, h, say, show } from './lib/dom.js';
+import { IndexedDbCredentialStore, IndexedDbSecretStore } from './lib/idb-stores.js';
+import { fill, strings } from './strings.js';
+
+const S = strings();
+const W = S.wallet;
+const DATE_ATTRIBUTES = new Set(['validFrom', 'validUntil', 'sampleDay', 'lastDoseDay']);
+const SCAN_INTERVAL_MS = 250;
+
+const wallet = new Wallet({ secrets: new IndexedDbSecretStore(), credentials: new IndexedDbCredentialStore() });
+const today = () => Math.floor(Date.now() / 86_400_000);
+
+const els = {
+  cameraStart: byId<HTMLButtonElement>('camera-start'),
+  cameraStop: byId<HTMLButtonElement>('camera-stop'),
+  camera: byId<HTMLVideoElement>('camera'),
+  pasteForm: byId<HTMLFormElement>('paste-form'),
+  paste: byId<HTMLTextAreaElement>('paste'),
+  status: byId('scan-status'),
+  error: byId('scan-error'),
+  consent: byId('consent'),
+  consentTitle: byId('consent-title'),
+  consentVenue: byId('consent-venue'),
+  consentItems: byId('consent-items'),
+  consentAlways: byId('consent-always'),
+  consentRecognise: byId('consent-recognise'),
+  share: byId<HTMLButtonElement>('consent-share'),
+  showQr: byId<HTMLButtonElement>('consent-qr'),
+  decline: byId<HTMLButtonElement>('consent-decline'),
+  answer: byId('answer'),
+  answerTitle: byId('answer-title'),
+  answerText: byId('answer-text'),
+  answerQr: byId<HTMLImageElement>('answer-qr'),
+  answerDone: byId<HTMLButtonElement>('answer-done'),
+  list: byId('credential-list'),
+  empty: byId('credentials-empty'),
+};
+
+let pending: PresentationRequest | undefined;
+
+function title(schemaRef: string): string {
+  return wallet.schemas.resolve(schemaRef)?.title ?? schemaRef;
+}
+
+function valueText(name: string, value: string | number | boolean): string {
+  if (DATE_ATTRIBUTES.has(name) && typeof value === 'number') return isoDateFromDay(value);
+  return S.values[name]?.[String(value)] ?? String(value);
+}
+
+function fail(message: string): void {
+  say(els.status, '');
+  say(els.error, message);
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof ApiProblem) return error.message;
+  if (error instanceof HolderError || isCredentialError(error)) return (error as Error).message;
+  return S.errors.network!;
+}
+
+async function renderCredentials(): Promise<void> {
+  const records = await wallet.list();
+  els.list.replaceChildren(
+    ...records.map((record: StoredCredential) => {
+      const remove = h('button', { type: 'button', class: 'quiet' }, W.remove);
+      remove.addEventListener('click', () => void wallet.remove(record.id).then(renderCredentials));
+      return h(
+        'li',
+        {},
+        fill(W.credentialLine, {
+          title: title(record.credential.schemaRef),
+          date: isoDateFromDay(record.credential.validUntil),
+        }),
+        ' ',
+        remove,
+      );
+    }),
+  );
+  show(els.empty, records.length === 0);
+}
+
+/** What a scanned or pasted text is, and what to do with it. */
+async function handle(text: string): Promise<void> {
+  say(els.error, '');
+  show(els.answer, false);
+  show(els.consent, false);
+  let payload;
+  try {
+    payload = decodeQr(text.trim());
+  } catch {
+    fail(W.notPrivid);
+    return;
+  }
+  if (payload.kind === 'offer') {
+    say(els.status, W.collecting);
+    try {
+      const stored = await wallet.acceptOffer(payload.value);
+      say(
+        els.status,
+        fill(W.collected, {
+          title: title(stored.credential.schemaRef),
+          date: isoDateFromDay(stored.credential.validUntil),
+        }),
+      );
+      els.paste.value = '';
+      await renderCredentials();
+    } catch (error) {
+      fail(messageOf(error));
+    }
+    return;
+  }
+  if (payload.kind === 'request') {
+    await consent(payload.value);
+    return;
+  }
+  fail(W.notPrivid);
+}
+
+/** The consent screen: exactly what the venue will see, and whether it can recognise the holder. */
+async function consent(request: PresentationRequest): Promise<void> {
+  const match: MatchResult = await wallet.match(request, { today: today() });
+  say(els.status, '');
+  pending = request;
+  els.consentTitle.textContent = fill(W.asks, { venue: request.verifierName });
+  els.consentVenue.textContent = fill(W.venueId, { id: request.verifierId });
+  if (!match.satisfiable) {
+    els.consentTitle.textContent = fill(W.cannot, { venue: request.verifierName });
+    els.consentItems.replaceChildren(
+      ...match.groups.filter((g) => g.candidates.length === 0).map((g) => h('li', {}, g.message ?? g.reason ?? '')),
+    );
+    show(els.consentAlways, false);
+    show(els.consentRecognise, false);
+    show(els.share, false);
+    show(els.showQr, false);
+  } else {
+    els.consentItems.replaceChildren(
+      ...match.groups.map((group) => {
+        const best = group.candidates[0]!;
+        const values = Object.entries(best.disclosed)
+          .map(([name, value]) => `${S.attributes[name] ?? name}: ${valueText(name, value)}`)
+          .join(', ');
+        return h('li', {}, fill(W.proof, { title: title(best.schemaRef), values }));
+      }),
+    );
+    els.consentAlways.textContent = W.always;
+    els.consentRecognise.textContent = match.pseudonym
+      ? fill(W.recogniseYes, {
+          scope: match.pseudonym.scope,
+          period: match.pseudonym.period ? fill(W.recognisePeriod, { period: match.pseudonym.period }) : '',
+        })
+      : W.recogniseNo;
+    show(els.consentAlways);
+    show(els.consentRecognise);
+    show(els.share);
+    show(els.showQr);
+  }
+  show(els.consent);
+  els.consentTitle.focus();
+}
+
+/**
+ * Sends the presentation to the venue's server. Today that is the privid verifier's submit route,
+ * derived from the request's verifier origin and id (the request carries no response URL yet).
+ * When `wallet.respond` lands (issue #8: signed requests by reference), this function becomes one
+ * call to it, which also authenticates the request and its response URL.
+ */
+async function answerOnline(
+  request: PresentationRequest,
+  presentation: Presentation,
+): Promise<{ status: string; reasons: { code: string }[] }> {
+  const url = `${new URL(request.verifierId).origin}/v1/requests/${encodeURIComponent(request.requestId)}/presentation`;
+  const path = new URL(url).origin === location.origin ? new URL(url).pathname : url;
+  const response = await call('POST', path, { body: presentation });
+  return (await response.json()) as { status: string; reasons: { code: string }[] };
+}
+
+async function share(): Promise<void> {
+  const request = pending;
+  if (!request) return;
+  show(els.consent, false);
+  say(els.status, W.sending);
+  try {
+    const result = await answerOnline(request, await wallet.present(request, { today: today() }));
+    const accepted = result.status === 'accepted';
+    els.answerTitle.textContent = `${W.answered}: ${accepted ? W.accepted : W.rejected}`;
+    els.answerText.replaceChildren(...result.reasons.map((r) => h('li', {}, S.reasons[r.code] ?? r.code)));
+    show(els.answerQr, false);
+    say(els.status, '');
+    show(els.answer);
+    els.answerTitle.focus();
+  } catch (error) {
+    fail(messageOf(error));
+  }
+  pending = undefined;
+}
+
+async function showPresentationQr(): Promise<void> {
+  const request = pending;
+  if (!request) return;
+  show(els.consent, false);
+  try {
+    const text = await wallet.presentQr(request, { today: today() });
+    els.answerQr.src = await qrImageUrl(text);
+    els.answerTitle.textContent = W.qrTitle;
+    els.answerText.replaceChildren();
+    show(els.answerQr);
+    show(els.answer);
+    els.answerTitle.focus();
+  } catch (error) {
+    fail(messageOf(error));
+  }
+  pending = undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The camera
+// ---------------------------------------------------------------------------------------------
+
+interface Detector {
+  detect(source: CanvasImageSource): Promise<{ rawValue: string }[]>;
+}
+let stream: MediaStream | undefined;
+let scanTimer: ReturnType<typeof setTimeout> | undefined;
+
+function detector(): Detector | undefined {
+  const Native = (globalThis as unknown as { BarcodeDetector?: new (o: { formats: string[] }) => Detector })
+    .BarcodeDetector;
+  return Native ? new Native({ formats: ['qr_code'] }) : undefined;
+}
+
+/** One frame's QR text, if any: the browser's detector, else the pure-JS decoder on the pixels. */
+async function scanFrame(native: Detector | undefined, canvas: HTMLCanvasElement): Promise<string | undefined> {
+  const video = els.camera;
+  if (video.videoWidth === 0) return undefined;
+  if (native) return (await native.detect(video))[0]?.rawValue;
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) return undefined;
+  context.drawImage(video, 0, 0);
+  const image = context.getImageData(0, 0, canvas.width, canvas.height);
+  try {
+    return decodeQR({ width: image.width, height: image.height, data: image.data });
+  } catch {
+    return undefined; // no code in this frame
+  }
+}
+
+async function startCamera(): Promise<void> {
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+  } catch {
+    fail(W.cameraUnavailable);
+    return;
+  }
+  els.camera.srcObject = stream;
+  await els.camera.play().catch(() => undefined);
+  show(els.camera);
+  show(els.cameraStart, false);
+  show(els.cameraStop);
+  const native = detector();
+  const canvas = document.createElement('canvas');
+  const tick = async () => {
+    if (!stream) return;
+    const text = await scanFrame(native, canvas).catch(() => undefined);
+    if (text) {
+      stopCamera();
+      await handle(text);
+      return;
+    }
+    scanTimer = setTimeout(() => void tick(), SCAN_INTERVAL_MS);
+  };
+  void tick();
+}
+
+function stopCamera(): void {
+  clearTimeout(scanTimer);
+  for (const track of stream?.getTracks() ?? []) track.stop();
+  stream = undefined;
+  els.camera.srcObject = null;
+  show(els.camera, false);
+  show(els.cameraStop, false);
+  show(els.cameraStart);
+}
+
+els.cameraStart.addEventListener('click', () => void startCamera());
+els.cameraStop.addEventListener('click', stopCamera);
+els.pasteForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void handle(els.paste.value);
+});
+els.share.addEventListener('click', () => void share());
+els.showQr.addEventListener('click', () => void showPresentationQr());
+els.decline.addEventListener('click', () => {
+  pending = undefined;
+  show(els.consent, false);
+  say(els.status, W.declined);
+});
+els.answerDone.addEventListener('click', () => {
+  show(els.answer, false);
+  els.paste.value = '';
+  els.paste.focus();
+});
+void renderCredentials();

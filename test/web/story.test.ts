@@ -6,9 +6,12 @@
 // screenshotted to SCREENS_DIR and audited with axe-core; the CSP header is asserted, and no page
 // breaks it.
 //
-// The wallet here is the holder SDK in Node (privid/holder's Wallet), standing in for the wallet
-// page; it answers at the current submit route, derived from the request's verifier origin and id
-// (the request carries no response URL until requests by reference land).
+// Wallet A is the wallet page (the holder SDK in the browser, IndexedDB stores), fed the text of
+// each QR code as read from the desk's and the gate's rendered images (pasted: headless Chromium has
+// no camera). It answers at the current submit route, derived from the request's verifier origin and
+// id (the request carries no response URL until requests by reference land). Wallet B, whose app
+// offers an age band where a test is asked, is the holder SDK in Node: the wallet page itself
+// refuses to answer without a matching credential (checked too).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -175,9 +178,18 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the screens in headless Chro
       .toBe('Waiting for the holder to scan it');
     await audit(desk, 'desk-offer');
 
-    // Wallet A takes the offer from the desk's screen; the desk sees it collected.
-    const walletA = new Wallet();
-    await walletA.acceptOffer(offerQr);
+    // Wallet A (the wallet page) takes the offer from the desk's screen; the desk sees it collected.
+    const walletA = await openPage('/wallet', { width: 412, height: 915 });
+    await audit(walletA, 'wallet-empty');
+    const paste = async (wallet: Page, text: string) => {
+      await wallet.getByLabel('Or paste the code’s text').fill(text);
+      await wallet.getByRole('button', { name: 'Read' }).click();
+    };
+    await paste(walletA, offerQr);
+    await expect
+      .poll(() => walletA.locator('#scan-status').textContent(), WAIT)
+      .toBe(`Collected: COVID-19 test result, valid until ${new Date(today * 86_400_000).toISOString().slice(0, 10)}.`);
+    await audit(walletA, 'wallet-collected');
     await expect.poll(() => desk.locator('#offer-status').textContent(), WAIT).toBe('Collected by the holder');
     await expect(desk.getByRole('button', { name: 'Cancel offer' }).isDisabled()).resolves.toBe(true);
 
@@ -202,7 +214,19 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the screens in headless Chro
       });
       return (await res.json()) as { status: string };
     };
-    expect((await answer(walletA, request)).status).toBe('accepted');
+    await paste(walletA, firstQr);
+    await walletA.locator('#consent').waitFor({ state: 'visible', ...WAIT });
+    expect(await walletA.locator('#consent-title').textContent()).toBe('Riverside Stadium asks to see');
+    const isoToday = new Date(today * 86_400_000).toISOString().slice(0, 10);
+    expect(await walletA.locator('#consent-items').innerText()).toBe(
+      `COVID-19 test result: Test result: negative test, Valid until: ${isoToday}`,
+    );
+    expect(await walletA.locator('#consent-recognise').textContent()).toBe(
+      'This venue cannot recognise you on a later visit.',
+    );
+    await audit(walletA, 'wallet-consent');
+    await walletA.getByRole('button', { name: 'Share' }).click();
+    await expect.poll(() => walletA.locator('#answer-title').textContent(), WAIT).toBe('The venue’s answer: Accepted');
     await gate.waitForFunction(() => document.body.classList.contains('accepted'), undefined, WAIT);
     expect(await gate.locator('#door-verdict').textContent()).toBe('Welcome in');
     expect(await gate.locator('#door-details').innerText()).toContain('negative test, valid today');
@@ -220,6 +244,16 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the screens in headless Chro
     const secondQr = await readQr(gate, '#door-qr');
     const second = decodeQr(secondQr, { expect: 'request' }).value as PresentationRequest;
     expect(second.requestId).not.toBe(request.requestId);
+    // The wallet page without a test does not answer at all.
+    const emptyWallet = await (await browser.newContext({ viewport: { width: 412, height: 915 } })).newPage();
+    await emptyWallet.goto(`${base}/wallet`);
+    await paste(emptyWallet, secondQr);
+    await emptyWallet.locator('#consent').waitFor({ state: 'visible', ...WAIT });
+    expect(await emptyWallet.locator('#consent-title').textContent()).toBe(
+      'You have no credential that Riverside Stadium accepts.',
+    );
+    expect(await emptyWallet.getByRole('button', { name: 'Share' }).isVisible()).toBe(false);
+    await audit(emptyWallet, 'wallet-cannot');
     const walletB = new Wallet();
     const ageOffer = await api('POST', '/v1/offers', labKey, {
       schemaRef: 'privid:age-band@1',
@@ -242,8 +276,6 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the screens in headless Chro
     // Landscape too: the verdict stays on screen.
     await gate.setViewportSize({ width: 1280, height: 800 });
     await gate.screenshot({ path: join(SCREENS_DIR, 'gate-red-landscape.png') });
-
-    await audit(await openPage('/wallet'), 'wallet');
 
     // No page broke the policy by itself.
     expect(cspViolations).toEqual([]);

@@ -186,11 +186,49 @@ ${signInSection(S, S.signin.venueKey)}
 
 export function walletPage(ctx: PageContext): string {
   const S = strings();
+  const W = S.wallet;
   return layout(
     S,
     ctx,
-    { title: S.wallet.title, script: 'wallet', current: '/wallet', bodyClass: 'page wallet' },
-    `<h1>${esc(S.wallet.title)}</h1>
-<div id="wallet-root"></div>`,
+    { title: W.title, script: 'wallet', current: '/wallet', bodyClass: 'page wallet' },
+    `<h1>${esc(W.title)}</h1>
+<section id="scan" aria-labelledby="scan-title">
+<h2 id="scan-title">${esc(W.scan)}</h2>
+<div class="actions">
+<button type="button" id="camera-start">${esc(W.cameraStart)}</button>
+<button type="button" id="camera-stop" class="quiet" hidden>${esc(W.cameraStop)}</button>
+</div>
+<video id="camera" class="camera" muted playsinline aria-label="${esc(W.cameraLabel)}" hidden></video>
+<form id="paste-form">
+<label for="paste">${esc(W.paste)}</label>
+<textarea id="paste" name="text" rows="3" spellcheck="false" autocomplete="off"></textarea>
+<button type="submit">${esc(W.read)}</button>
+</form>
+<p id="scan-status" role="status"></p>
+<p id="scan-error" class="error" role="alert" hidden></p>
+</section>
+<section id="consent" aria-labelledby="consent-title" hidden>
+<h2 id="consent-title" tabindex="-1"></h2>
+<p id="consent-venue" class="hint"></p>
+<ul id="consent-items"></ul>
+<p id="consent-always"></p>
+<p id="consent-recognise"></p>
+<div class="actions">
+<button type="button" id="consent-share">${esc(W.share)}</button>
+<button type="button" id="consent-qr">${esc(W.showQr)}</button>
+<button type="button" id="consent-decline" class="quiet">${esc(W.decline)}</button>
+</div>
+</section>
+<section id="answer" aria-labelledby="answer-title" hidden>
+<h2 id="answer-title" tabindex="-1"></h2>
+<ul id="answer-text"></ul>
+<img id="answer-qr" class="qr" alt="${esc(W.qrAlt)}" hidden>
+<button type="button" id="answer-done">${esc(W.done)}</button>
+</section>
+<section id="credentials" aria-labelledby="credentials-title">
+<h2 id="credentials-title">${esc(W.credentials)}</h2>
+<ul id="credential-list"></ul>
+<p id="credentials-empty">${esc(W.none)}</p>
+</section>`,
   );
 }
