@@ -193,6 +193,25 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the screens in headless Chro
     await expect.poll(() => desk.locator('#offer-status').textContent(), WAIT).toBe('Collected by the holder');
     await expect(desk.getByRole('button', { name: 'Cancel offer' }).isDisabled()).resolves.toBe(true);
 
+    // The printed receipt: the offer alone, without the page's controls.
+    await desk.emulateMedia({ media: 'print' });
+    expect(await desk.locator('#offer .actions').isVisible()).toBe(false);
+    expect(await desk.locator('nav').isVisible()).toBe(false);
+    expect(await desk.locator('#offer-qr').isVisible()).toBe(true);
+    await desk.screenshot({ path: join(SCREENS_DIR, 'desk-receipt-print.png'), fullPage: true });
+    await desk.emulateMedia({ media: 'screen' });
+
+    // A second offer, cancelled at the desk.
+    await desk.getByRole('button', { name: 'New offer' }).click();
+    await desk.getByLabel('Test result').selectOption('negative');
+    await desk.getByLabel('Test type').selectOption('pcr');
+    await desk.getByRole('button', { name: 'Create offer' }).click();
+    await expect
+      .poll(() => desk.locator('#offer-status').textContent(), WAIT)
+      .toBe('Waiting for the holder to scan it');
+    await desk.getByRole('button', { name: 'Cancel offer' }).click();
+    await expect.poll(() => desk.locator('#offer-status').textContent(), WAIT).toBe('Cancelled');
+
     // The gate, portrait tablet.
     const gate = await openPage('/gate', { width: 800, height: 1280 });
     await audit(gate, 'gate-signin');
