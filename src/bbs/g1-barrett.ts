@@ -14,9 +14,11 @@
  * of order 2 and the formulas are complete; adding the identity costs the same as any addition.
  *
  * Secret scalars: `ctSumOfProducts` walks fixed 4-bit windows, every window of every scalar adds
- * one table entry (the identity for a zero digit) selected by scanning the whole table, so the
- * sequence of point operations does not depend on the scalars. BigInt arithmetic itself is not
- * constant-time in any JavaScript engine (noble states the same); this keeps the same level.
+ * one table entry selected by masks over the whole table, so the sequence of point operations does
+ * not depend on the scalars. No entry is the identity: entry d is d*P + OFFSET (a fixed public
+ * point), and the offsets are subtracted once at the end, so a zero digit costs what any digit costs
+ * (adding the identity would multiply by 0n, which BigInt does faster). BigInt arithmetic itself is
+ * not constant-time in any JavaScript engine (noble states the same).
  * test/bbs/g1-barrett.test.ts checks every function against noble on random inputs.
  */
 import { bls12_381 } from '@noble/curves/bls12-381.js';
@@ -121,20 +123,43 @@ const TABLE_SIZE = 1 << WINDOW;
 /** Scalars are below r < 2^255: 64 windows of 4 bits cover them. */
 const WINDOWS = 64;
 
-/** [O, P, 2P, ..., 15P]: 14 additions and one copy, the same for every point. */
+/** G1's generator: a public point added to every table entry so that none is the identity. */
+const OFFSET: Projective = (() => {
+  const { x, y } = bls12_381.G1.Point.BASE.toAffine();
+  return { X: x, Y: y, Z: 1n };
+})();
+/** sum_{w < 64} 16^w: how many times the walk adds OFFSET per point (mod r). */
+const OFFSET_WEIGHT = ((1n << 256n) - 1n) / 15n;
+
+/** [OFFSET, P + OFFSET, ..., 15P + OFFSET]: 15 additions, the same for every point. */
 function windowTable(p: Projective): Projective[] {
-  const table: Projective[] = [IDENTITY, p];
-  for (let i = 2; i < TABLE_SIZE; i++) table.push(pointAdd(table[i - 1]!, p));
+  const table: Projective[] = [OFFSET];
+  for (let i = 1; i < TABLE_SIZE; i++) table.push(pointAdd(table[i - 1]!, p));
   return table;
 }
 
-/** The 64 base-16 digits of a scalar below 2^256, most significant first. */
+/** The 64 base-16 digits of a scalar below 2^256, most significant first, by shifts and masks. */
 function digitsOf(scalar: bigint): Uint8Array {
   if (scalar < 0n || scalar >> 256n !== 0n) throw new RangeError('scalar out of range');
-  const hex = scalar.toString(16).padStart(WINDOWS, '0');
   const digits = new Uint8Array(WINDOWS);
-  for (let i = 0; i < WINDOWS; i++) digits[i] = parseInt(hex[i]!, 16);
+  for (let i = 0; i < WINDOWS; i++) digits[i] = Number((scalar >> BigInt(4 * (WINDOWS - 1 - i))) & 15n);
   return digits;
+}
+
+/** table[digit], reading every entry and choosing by arithmetic masks rather than a branch. */
+function select(table: readonly Projective[], digit: number): Projective {
+  let X = 0n;
+  let Y = 0n;
+  let Z = 0n;
+  for (let k = 0; k < TABLE_SIZE; k++) {
+    // (k ^ digit) - 1 is negative exactly when k === digit: mask is -1n (all ones) there, else 0n.
+    const mask = -BigInt(((k ^ digit) - 1) >>> 31);
+    const entry = table[k]!;
+    X |= entry.X & mask;
+    Y |= entry.Y & mask;
+    Z |= entry.Z & mask;
+  }
+  return { X, Y, Z };
 }
 
 /**
@@ -145,22 +170,19 @@ function digitsOf(scalar: bigint): Uint8Array {
  */
 export function ctSumOfProducts(points: readonly Projective[], scalars: readonly bigint[]): Projective {
   if (points.length !== scalars.length) throw new RangeError('one scalar per point');
+  if (points.length === 0) return IDENTITY;
   const tables = points.map(windowTable);
   const digits = scalars.map(digitsOf);
   let acc = IDENTITY;
   for (let w = 0; w < WINDOWS; w++) {
     // The skip depends on the loop index only: the accumulator is the identity before window 0.
     if (w !== 0) for (let d = 0; d < WINDOW; d++) acc = pointDouble(acc);
-    for (let i = 0; i < tables.length; i++) {
-      const table = tables[i]!;
-      const digit = digits[i]![w]!;
-      // Data-oblivious select: touch every entry.
-      let selected = table[0]!;
-      for (let k = 1; k < TABLE_SIZE; k++) selected = k === digit ? table[k]! : selected;
-      acc = pointAdd(acc, selected);
-    }
+    for (let i = 0; i < tables.length; i++) acc = pointAdd(acc, select(tables[i]!, digits[i]![w]!));
   }
-  return acc;
+  // Take the offsets back out: acc holds sum s_i P_i + (points * OFFSET_WEIGHT) * OFFSET. Public scalar.
+  const order = bls12_381.fields.Fr.ORDER;
+  const correction = bls12_381.G1.Point.BASE.multiply(order - ((BigInt(points.length) * OFFSET_WEIGHT) % order));
+  return pointAdd(acc, { X: correction.X, Y: correction.Y, Z: correction.Z });
 }
 
 /** (x, y) of a projective point; the identity has none. One field inversion (Fermat). */

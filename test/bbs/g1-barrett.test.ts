@@ -48,6 +48,18 @@ describe('Barrett G1 arithmetic', () => {
     }
   });
 
+  it('handles scalars made mostly of zero digits, the offset point itself and scalars up to 2^256-1', () => {
+    const scalars = [1n << 252n, 16n ** 63n + 1n, 0x1000000000000000000000000000000000001n, (1n << 256n) - 1n, r, 2n];
+    const points = [randomPoint(), G1.BASE, randomPoint(), G1.BASE.negate(), randomPoint(), G1.BASE];
+    const expected = points.reduce((acc, p, i) => acc.add(p.multiplyUnsafe(scalars[i]! % r)), G1.ZERO);
+    expect(noble(ctSumOfProducts(points, scalars)).equals(expected)).toBe(true);
+    for (let i = 0; i < scalars.length; i++) {
+      expect(
+        noble(ctSumOfProducts([points[i]!], [scalars[i]!])).equals(points[i]!.multiplyUnsafe(scalars[i]! % r)),
+      ).toBe(true);
+    }
+  });
+
   it('rejects scalars outside 0..2^256-1 and mismatched lengths', () => {
     expect(() => ctSumOfProducts([G1.BASE], [-1n])).toThrow(RangeError);
     expect(() => ctSumOfProducts([G1.BASE], [1n << 256n])).toThrow(RangeError);
