@@ -14,14 +14,14 @@
 import Type from 'typebox';
 import { decodeQr, isCredentialError, MAX_QR_TEXT_LENGTH } from '../../credential/index.js';
 import { ApiError } from '../errors.js';
-import { BODY_PROBLEMS, closed, problemResponses } from '../ops/http.js';
+import { BODY_PROBLEMS, closed, problemResponses, Text } from '../ops/http.js';
 import type { App } from '../server.js';
 import { PNG_SCALE, qrPng, qrSvg } from './render.js';
 
 /** Images per client per minute: a door or desk draws one every few seconds at most. */
 export const QR_RATE_LIMIT_PER_MINUTE = 120;
 
-const QrText = Type.String({
+const QrText = Text({
   minLength: 1,
   maxLength: MAX_QR_TEXT_LENGTH,
   description: 'A privid QR text (`PRIVID1:O:…`, `PRIVID1:R:…` or `PRIVID1:P:…`), as the API returned it',
