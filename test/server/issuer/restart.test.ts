@@ -86,12 +86,14 @@ describe.each(DB_KINDS)('restart on %s', (kind) => {
       const prisma = second.server.db.prisma;
       const offers = await prisma.offer.findMany({ where: { labId: lab.labId } });
       for (const offer of offers) {
+        // Values are stored only sealed under the offer code (crypto-shredding), never in the clear.
+        expect(offer.attributes).toBeNull();
         if (offer.status === 'redeemed') {
-          expect(offer.attributes).toBeNull();
+          expect(offer.sealedAttributes).toBeNull();
           expect(offer.redeemedAt).not.toBeNull();
         } else {
           expect(offer.status).toBe('pending');
-          expect(offer.attributes).not.toBeNull();
+          expect(offer.sealedAttributes).not.toBeNull();
           expect(offer.redeemedAt).toBeNull();
         }
         const events = await prisma.auditEvent.findMany({ where: { subjectId: offer.id } });
