@@ -77,6 +77,8 @@ export const LIMITS = Object.freeze({
   proofMaxBytes: 4096,
   /** A scope-bound pseudonym: one compressed G1 point. */
   pseudonymBytes: 48,
+  /** The holder's fresh salt of a one-time pseudonym context. */
+  saltBytes: 32,
   idMaxLength: 128,
   displayNameMaxLength: 64,
   urlMaxLength: 256,
@@ -118,7 +120,13 @@ export const ISSUER_URL_PATTERN =
 export const DISPLAY_NAME_PATTERN = '^[^\\u0000-\\u001f\\u007f-\\u009f]+$';
 /** Pseudonym scopes and periods. */
 export const SCOPE_PATTERN = '^[A-Za-z0-9._:/-]{1,64}$';
-export const PERIOD_PATTERN = '^[A-Za-z0-9._:-]{1,32}$';
+/**
+ * A pseudonym period the wallet can check against its own clock: a calendar day `YYYY-MM-DD`,
+ * an ISO 8601 week `YYYY-Www` or a month `YYYY-MM` (see periods.ts).
+ */
+export const PERIOD_PATTERN = '^[0-9]{4}-(?:[0-9]{2}-[0-9]{2}|W[0-9]{2}|[0-9]{2})$';
+/** The time zone a period is read in: `UTC` or a fixed offset `+HH:MM` / `-HH:MM`. */
+export const TIME_ZONE_PATTERN = '^(?:UTC|[+-](?:0[0-9]|1[0-4]):[0-5][0-9])$';
 
 const closed = { additionalProperties: false } as const;
 const formatType = <T extends string>(type: T) => Type.Literal(type);
@@ -275,7 +283,16 @@ export type Clause = Static<typeof ClauseSchema>;
 export const PseudonymRequestSchema = Type.Object(
   {
     scope: Type.String({ pattern: SCOPE_PATTERN, description: 'Linkability scope chosen by the verifier' }),
-    period: Type.Optional(Type.String({ pattern: PERIOD_PATTERN, description: 'Optional period, e.g. 2025-06-01' })),
+    period: Type.Optional(
+      Type.String({
+        pattern: PERIOD_PATTERN,
+        description:
+          'The current period: a day YYYY-MM-DD, an ISO week YYYY-Www or a month YYYY-MM. Absent: the venue recognises the holder on every visit',
+      }),
+    ),
+    timeZone: Type.Optional(
+      Type.String({ pattern: TIME_ZONE_PATTERN, description: 'Time zone of the period: UTC (default) or ±HH:MM' }),
+    ),
   },
   closed,
 );
@@ -328,6 +345,13 @@ export const PresentationSchema = Type.Object(
     nonce: base64urlField(LIMITS.nonceBytes, LIMITS.nonceBytes, 'The request nonce, echoed'),
     verifierId: partyId('Verifier id'),
     items: Type.Array(PresentationItemSchema, { minItems: 1, maxItems: LIMITS.groups }),
+    salt: Type.Optional(
+      base64urlField(
+        LIMITS.saltBytes,
+        LIMITS.saltBytes,
+        'Fresh holder-chosen salt of the one-time pseudonym context (only when the request asks for no pseudonym)',
+      ),
+    ),
   },
   { ...closed, description: 'privid presentation' },
 );
@@ -434,6 +458,16 @@ function parseFormat<S extends TSchema>(schema: S, type: string, json: unknown):
   if (json.v !== FORMAT_VERSION) {
     fail('UNSUPPORTED_VERSION', '/v', `expected v ${FORMAT_VERSION}, got ${JSON.stringify(json.v) ?? 'nothing'}`);
   }
+  return parseWithSchema(schema, json);
+}
+
+/**
+ * Validates a JSON value against one of privid's TypeBox schemas (JSON data only, bounded depth,
+ * well-formed Unicode) and returns a typed copy, or throws a CredentialFormatError with the JSON
+ * Pointer of the first problem. For formats without a `type`/`v` header (the signed request object).
+ */
+export function parseWithSchema<S extends TSchema>(schema: S, json: unknown): Static<S> {
+  checkJsonValue(json, '', 0);
   const errors = Value.Errors(schema, json);
   if (errors.length > 0) throw toFormatError(schema, json, errors);
   // Strings must map to exactly one UTF-8 byte string wherever they are hashed or displayed.
@@ -695,24 +729,35 @@ export function presentationHeader(input: PresentationHeaderInput): Uint8Array {
   );
 }
 
-export const PSEUDONYM_CONTEXT_TAG = 'privid.pseudonym-context.v1';
+export const PSEUDONYM_CONTEXT_TAG = 'privid.pseudonym-context.v2';
+export const ONE_TIME_CONTEXT_TAG = 'privid.one-time-context.v1';
+
+/** A verifier origin as the wallet authenticated it: `https://host[:port]`, or http to localhost. */
+export const ORIGIN_PATTERN =
+  '^(?:https://[a-z0-9.-]+(?::[0-9]{1,5})?|http://(?:localhost|127\\.0\\.0\\.1|\\[::1\\])(?::[0-9]{1,5})?)$';
 
 /**
- * The context a scope pseudonym is computed over, for the crypto layer:
+ * The context a scoped pseudonym is computed over:
  *
- *   utf8("privid.pseudonym-context.v1") || lp(utf8(verifierId)) || lp(utf8(scope)) || lp(utf8(period ?? ""))
+ *   utf8("privid.pseudonym-context.v2") || lp(utf8(origin)) || lp(utf8(verifierId))
+ *     || lp(utf8(scope)) || lp(utf8(period ?? "")) || lp(utf8(timeZone ?? "UTC"))
  *
- * The verifier id is bound in so that two verifiers asking for the same scope string still
- * get unlinkable pseudonyms.
+ * `origin` is the verifier origin the wallet authenticated (the origin of the key that signed
+ * the request) and `verifierId` the venue's registered id on it: the wallet derives the context
+ * from these, so two venues (two ids, or two origins) get unlinkable pseudonyms for the same
+ * scope string by construction, whatever strings they choose.
  */
 export function pseudonymContext(input: {
+  origin: string;
   verifierId: string;
   scope: string;
   period?: string | undefined;
+  timeZone?: string | undefined;
 }): Uint8Array {
-  if (typeof input.verifierId !== 'string' || !new RegExp(PARTY_ID_PATTERN).test(input.verifierId)) {
-    throw new CredentialFormatError('INVALID_VALUE', '/verifierId', 'not a verifier id');
+  if (typeof input.origin !== 'string' || !new RegExp(ORIGIN_PATTERN).test(input.origin)) {
+    throw new CredentialFormatError('INVALID_VALUE', '/origin', 'not an authenticated verifier origin');
   }
+  checkVerifierId(input.verifierId);
   if (typeof input.scope !== 'string' || !new RegExp(SCOPE_PATTERN).test(input.scope)) {
     throw new CredentialFormatError('INVALID_VALUE', '/scope', 'not a pseudonym scope');
   }
@@ -720,12 +765,47 @@ export function pseudonymContext(input: {
     input.period !== undefined &&
     (typeof input.period !== 'string' || !new RegExp(PERIOD_PATTERN).test(input.period))
   ) {
-    throw new CredentialFormatError('INVALID_VALUE', '/period', 'not a pseudonym period');
+    throw new CredentialFormatError(
+      'INVALID_VALUE',
+      '/period',
+      'not a pseudonym period (YYYY-MM-DD, YYYY-Www, YYYY-MM)',
+    );
+  }
+  if (
+    input.timeZone !== undefined &&
+    (typeof input.timeZone !== 'string' || !new RegExp(TIME_ZONE_PATTERN).test(input.timeZone))
+  ) {
+    throw new CredentialFormatError('INVALID_VALUE', '/timeZone', 'not a time zone (UTC or ±HH:MM)');
   }
   return concatBytes(
     utf8(PSEUDONYM_CONTEXT_TAG),
+    lengthPrefixed(utf8(input.origin)),
     lengthPrefixed(utf8(input.verifierId)),
     lengthPrefixed(utf8(input.scope)),
     lengthPrefixed(utf8(input.period ?? '')),
+    lengthPrefixed(utf8(input.timeZone ?? 'UTC')),
   );
+}
+
+/**
+ * The context of a one-time pseudonym (the request asks for none):
+ *
+ *   utf8("privid.one-time-context.v1") || lp(utf8(verifierId)) || lp(salt)
+ *
+ * `salt` is 32 fresh random bytes the holder chooses and sends in the presentation: nothing the
+ * verifier sends (a reused nonce included) can make two one-time pseudonyms equal.
+ */
+export function oneTimeContext(input: { verifierId: string; salt: Uint8Array | string }): Uint8Array {
+  checkVerifierId(input.verifierId);
+  const salt = typeof input.salt === 'string' ? fromBase64urlOrUndefined(input.salt) : input.salt;
+  if (!(salt instanceof Uint8Array) || salt.length !== LIMITS.saltBytes) {
+    throw new CredentialFormatError('INVALID_VALUE', '/salt', `the salt must be ${LIMITS.saltBytes} bytes`);
+  }
+  return concatBytes(utf8(ONE_TIME_CONTEXT_TAG), lengthPrefixed(utf8(input.verifierId)), lengthPrefixed(salt));
+}
+
+function checkVerifierId(verifierId: unknown): void {
+  if (typeof verifierId !== 'string' || !new RegExp(PARTY_ID_PATTERN).test(verifierId)) {
+    throw new CredentialFormatError('INVALID_VALUE', '/verifierId', 'not a verifier id');
+  }
 }

@@ -148,6 +148,11 @@ export {
   PRESENTATION_HEADER_TAG,
   presentationHeader,
   PSEUDONYM_CONTEXT_TAG,
+  ONE_TIME_CONTEXT_TAG,
+  ORIGIN_PATTERN,
+  TIME_ZONE_PATTERN,
+  parseWithSchema,
+  oneTimeContext,
   pseudonymContext,
   type CredentialOffer,
   type IssuanceRequest,
@@ -202,7 +207,6 @@ export {
   type FinalizedCredential,
 } from './issuance.js';
 export {
-  ONE_TIME_SCOPE_PREFIX,
   presentationContextId,
   expectedProofLength,
   proveItem,
@@ -211,3 +215,35 @@ export {
   type ItemProof,
   type VerifyItemParams,
 } from './presentation-proof.js';
+
+// The signed request object (OpenID4VP 1.0 profile) and pseudonym periods: see
+// docs/openid4vp-profile.md.
+export {
+  PRIVID_FORMAT_ID,
+  REQUEST_OBJECT_TYP,
+  REQUEST_OBJECT_ALG,
+  REQUEST_OBJECT_AUDIENCE,
+  VERIFIER_JWKS_PATH,
+  RESPONSE_MODES,
+  AUTHORIZATION_REQUEST_SCHEME,
+  CredentialQuerySchema,
+  DcqlQuerySchema,
+  RequestObjectSchema,
+  originOf,
+  parseRequestObject,
+  presentationRequestOf,
+  requestObjectClaims,
+  authorizationRequestUri,
+  parseAuthorizationRequestUri,
+  type RequestObject,
+  type ResponseMode,
+} from './request-object.js';
+export {
+  PERIOD_UNITS,
+  periodAt,
+  periodUnitOf,
+  isCurrentPeriod,
+  timeZoneOffsetMs,
+  type PeriodUnit,
+  type Period,
+} from './periods.js';

@@ -15,6 +15,7 @@ import type { Services } from './requests.js';
 import { verifierRoutes } from './routes.js';
 import { trustListOf } from './trust-list.js';
 import { httpMetadataFetcher, TrustStore, type MetadataFetcher } from './trust.js';
+import { VerifierSigningKeys } from './signing-keys.js';
 import { VenueKeys } from './venues.js';
 
 /** Other processes' trust-list changes are picked up within this. */
@@ -25,6 +26,8 @@ export interface VerifierService {
   readonly pool: VerifyPool;
   readonly hub: OutcomeHub;
   readonly venueKeys: VenueKeys;
+  /** The request-object signing keys (JWKS at /.well-known/jwks.json). */
+  readonly signingKeys: VerifierSigningKeys;
   readonly services: Services;
   /** The current trust list in privid/verifier's format. */
   trustList(): TrustList;
@@ -111,7 +114,9 @@ export async function createVerifierService(
   });
   const hub = new OutcomeHub();
   const venueKeys = new VenueKeys(ctx);
-  const servicesOfRole: Services = { ctx, pool, hub, log };
+  const signingKeys = new VerifierSigningKeys(ctx);
+  await signingKeys.init();
+  const servicesOfRole: Services = { ctx, pool, hub, signingKeys, log };
 
   const housekeeping = async () => {
     hub.sweep();
@@ -147,6 +152,7 @@ export async function createVerifierService(
     pool,
     hub,
     venueKeys,
+    signingKeys,
     services: servicesOfRole,
     trustList: () => current().trustList,
     housekeeping,
