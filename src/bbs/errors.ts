@@ -22,7 +22,9 @@ export type BbsErrorCode =
   | 'INVALID_SIGNATURE_FOR_PROOF'
   | 'INVALID_COMMITMENT_PROOF'
   | 'RANDOMNESS_FAILURE'
-  | 'UNSUPPORTED_OPERATION';
+  | 'UNSUPPORTED_OPERATION'
+  /** The prover's hidden value does not satisfy the predicate it was asked to prove. */
+  | 'PREDICATE_NOT_SATISFIED';
 
 export class BbsError extends Error {
   override readonly name = 'BbsError';

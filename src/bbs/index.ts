@@ -76,3 +76,6 @@ export {
 // (draft-irtf-cfrg-bbs-per-verifier-linkability): see src/bbs/blind and src/bbs/pseudonym.
 export * from './blind/index.js';
 export * from './pseudonym/index.js';
+
+// Predicates over hidden messages (privid extension): see src/bbs/predicates and docs/predicates.md.
+export * from './predicates/index.js';
