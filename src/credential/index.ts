@@ -118,6 +118,16 @@ export {
   type ClauseEvaluation,
 } from './constraints.js';
 export {
+  predicateConstraints,
+  resolveConstraint,
+  rangeBitsOf,
+  implies,
+  satisfies,
+  bbsPredicates,
+  describeProven,
+  type ProvenConstraint,
+} from './predicates.js';
+export {
   FORMAT_VERSION,
   FORMAT_TYPES,
   SUITE_IDS,
@@ -135,6 +145,7 @@ export {
   CredentialFormatSchema,
   ConstraintSchema,
   ClauseSchema,
+  ProvenConstraintSchema,
   PseudonymRequestSchema,
   PresentationRequestSchema,
   PresentationItemSchema,
@@ -207,6 +218,7 @@ export {
   expectedProofLength,
   proveItem,
   verifyItem,
+  verifyItemDetailed,
   type ProveItemParams,
   type ItemProof,
   type VerifyItemParams,

@@ -4,7 +4,7 @@
  * has received them once (a poll, or the server-sent events of every screen watching at that
  * moment) or until they expire, whichever comes first. They are never written anywhere else.
  */
-import type { AttributeValue } from '../../credential/index.js';
+import type { AttributeValue, ProvenConstraint } from '../../credential/index.js';
 
 export interface Reason {
   readonly code: string;
@@ -20,6 +20,8 @@ export interface DisclosedItem {
   readonly schemaRef: string;
   /** Exactly the values the policy asked for. */
   readonly values: Readonly<Record<string, AttributeValue>>;
+  /** The policy's constraints on hidden attributes, proven without showing the values. */
+  readonly proven: ProvenConstraint[];
 }
 
 export interface Outcome {
