@@ -86,6 +86,13 @@ function must<T>(answer: Answer<T>, status: number, what: string): T {
   return answer.body;
 }
 
+/** A proven statement as the venue sees it: the op and the policy's literal, never a holder's value. */
+function describeProvenConstraint(p: { attribute: string; op: string; value: unknown }): string {
+  const op = { gte: '>=', lte: '<=', in: 'in', neq: '!=' }[p.op] ?? p.op;
+  const literal = Array.isArray(p.value) ? `{${p.value.join(', ')}}` : String(p.value);
+  return `${p.attribute} ${op} ${DATE_ATTRIBUTES.has(p.attribute) ? 'the day of the visit' : literal}`;
+}
+
 function describeValues(values: Record<string, unknown>): string {
   return Object.entries(values)
     .map(
@@ -105,7 +112,13 @@ interface RequestView {
   outcome?: {
     accepted: boolean;
     reasons: { code: string; message?: string }[];
-    disclosed?: { group: number; clauseIndex: number; schemaRef: string; values: Record<string, unknown> }[];
+    disclosed?: {
+      group: number;
+      clauseIndex: number;
+      schemaRef: string;
+      values: Record<string, unknown>;
+      proven: { attribute: string; op: string; value: unknown }[];
+    }[];
     pseudonym?: string;
   };
 }
@@ -147,10 +160,10 @@ function showScreen(venue: string, view: RequestView): void {
   if (outcome.accepted) {
     say(`${venue} screen`, 'GREEN: accepted');
     for (const item of outcome.disclosed ?? []) {
-      say(
-        '',
-        `the venue learned: ${describeValues(item.values)}  (${item.schemaRef}, alternative ${item.clauseIndex + 1})`,
-      );
+      const values = Object.keys(item.values).length > 0 ? describeValues(item.values) : 'no attribute value';
+      say('', `the venue learned: ${values}  (${item.schemaRef}, alternative ${item.clauseIndex + 1})`);
+      if (item.proven.length > 0)
+        say('', `and proofs that ${item.proven.map(describeProvenConstraint).join(' and ')} hold`);
     }
     if (outcome.pseudonym)
       say('', `and a pseudonym for this venue and day: ${outcome.pseudonym.slice(0, 12)}… (unlinkable elsewhere)`);
@@ -363,10 +376,7 @@ async function main(): Promise<void> {
         return undefined;
       }
       const shown = group.candidates[0]!;
-      say(
-        `wallet ${who}`,
-        `consent screen: "${request.verifierName}" will learn ${Object.keys(shown.disclosed).join(', ')} (nothing else)`,
-      );
+      say(`wallet ${who}`, `consent screen: "${request.verifierName}" ${shown.consent.join('; ')} (nothing else)`);
       const presentation = await wallet.present(request, { today: today() });
       say(`wallet ${who}`, `presentation QR: ${qrSize(encodeQr('presentation', presentation))}; posts it to the venue`);
       const res = await api<{ status: string; reasons: { code: string }[] }>('POST', new URL(submitUrl).pathname, {
@@ -388,9 +398,9 @@ async function main(): Promise<void> {
     showScreen('stadium', s1);
     check('A enters the stadium', s1.outcome?.accepted === true, JSON.stringify(s1));
     check(
-      'the stadium learned exactly testResult and validUntil',
-      JSON.stringify(Object.keys(s1.outcome?.disclosed?.[0]?.values ?? {}).sort()) === '["testResult","validUntil"]' &&
-        s1.outcome?.disclosed?.[0]?.values.testResult === 'negative',
+      'the stadium learned no value, only that testResult is negative and validUntil >= today hold',
+      Object.keys(s1.outcome?.disclosed?.[0]?.values ?? { x: 1 }).length === 0 &&
+        JSON.stringify(s1.outcome?.disclosed?.[0]?.proven.map((p) => p.attribute)) === '["testResult","validUntil"]',
       JSON.stringify(s1.outcome?.disclosed),
     );
 
@@ -475,8 +485,9 @@ async function main(): Promise<void> {
     const a1 = await barVisit('A', walletA);
     check('A enters the bar', a1.outcome?.accepted === true, JSON.stringify(a1));
     check(
-      'the bar learned only ageOver18',
-      JSON.stringify(a1.outcome?.disclosed?.map((d) => d.values)) === '[{"ageOver18":true}]',
+      'the bar learned only that ageOver18 is true (proven, no value shown)',
+      JSON.stringify(a1.outcome?.disclosed?.map((d) => d.values)) === '[{}]' &&
+        JSON.stringify(a1.outcome?.disclosed?.[0]?.proven) === '[{"attribute":"ageOver18","op":"in","value":[true]}]',
       JSON.stringify(a1.outcome?.disclosed),
     );
     const b1 = await barVisit('B', walletB);

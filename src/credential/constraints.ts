@@ -1,10 +1,12 @@
 /**
- * Constraints of a presentation request, evaluated on disclosed values.
+ * Constraints of a presentation request.
  *
- * A constraint can only be checked on a value the verifier sees, so every constrained
- * attribute is disclosed (`attributesToDisclose`). Evaluation is pure: "today" is a day
- * number the caller passes in, never read from a clock here. Evaluation fails closed: a
- * malformed constraint, a type mismatch or an unresolvable date gives `false`, for `neq` too.
+ * A clause discloses exactly the attributes it lists in `disclose`. A constraint on a disclosed
+ * attribute is checked on the disclosed value (here); a constraint on any other attribute is
+ * proven in zero knowledge as a predicate over the hidden value (predicates.ts,
+ * docs/predicates.md), so "validUntil >= today" never shows the day. Evaluation is pure: "today"
+ * is a day number the caller passes in, never read from a clock here. Evaluation fails closed:
+ * a malformed constraint, a type mismatch or an unresolvable date gives `false`, for `neq` too.
  */
 import { hasOwn, pointerToken } from './bytes.js';
 import { dayFromIsoDateOrUndefined, isDayNumber } from './dates.js';
@@ -106,16 +108,13 @@ function isScalar(value: unknown): value is ConstraintScalar {
 }
 
 /**
- * Every attribute a clause makes the holder disclose: its `disclose` list, then each
- * constrained attribute not already in it (constraints are checked on disclosed values).
- * Order of first appearance, no duplicates.
+ * Every attribute a clause makes the holder disclose: exactly its `disclose` list (order of first
+ * appearance, no duplicates). Constrained attributes outside it stay hidden and are proven as
+ * predicates.
  */
 export function attributesToDisclose(clause: Pick<ClauseLike, 'disclose' | 'constraints'>): string[] {
   const names: string[] = [];
   for (const name of clause.disclose) if (!names.includes(name)) names.push(name);
-  for (const constraint of clause.constraints) {
-    if (!names.includes(constraint.attribute)) names.push(constraint.attribute);
-  }
   return names;
 }
 
@@ -134,7 +133,7 @@ export interface ClauseEvaluation {
 /**
  * Checks disclosed values against a clause: exactly `attributesToDisclose(clause)` disclosed
  * (nothing missing, nothing extra: a verifier learns only what it asked for) and every
- * constraint satisfied.
+ * constraint on a disclosed attribute satisfied (the others are predicates, proven separately).
  */
 export function evaluateClause(
   clause: Pick<ClauseLike, 'disclose' | 'constraints'>,

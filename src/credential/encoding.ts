@@ -145,6 +145,20 @@ function scalarOf(name: string, type: MessageType, value: AttributeValue, ctx: E
   }
 }
 
+/**
+ * The scalar a literal would have as the value of message `name` (for predicates: set members,
+ * excluded values). Throws a `CredentialEncodingError` when the literal is not a valid value.
+ */
+export function literalScalar(schema: CredentialSchema, name: string, value: unknown, ctx: EncodingContext): bigint {
+  // Reuses the verifier's validation and encoding: messages 0 and 1 come first, `name` (index >= 2) last.
+  const { scalars } = disclosedScalars(
+    schema,
+    { schemaRef: formatSchemaRef(schema), issuerKeyId: 'x', disclosed: { [name]: value as AttributeValue } },
+    ctx,
+  );
+  return scalars[2]!;
+}
+
 function hashed(name: string, type: MessageType, text: string, ctx: EncodingContext): bigint {
   return hashToScalar(ctx.cs, canonicalAttributeBytes(name, type, text), attributeDst(ctx.apiId));
 }

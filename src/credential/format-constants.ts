@@ -45,6 +45,7 @@ export const LIMITS = Object.freeze({
   /** BBS proof: 3*48 + (4+U)*32 for U undisclosed messages; 37 messages at most. */
   proofMinBytes: 3 * 48 + 4 * 32,
   proofMaxBytes: 4096,
+  predicateProofMaxBytes: 16384,
   /** A scope-bound pseudonym: one compressed G1 point. */
   pseudonymBytes: 48,
   idMaxLength: 128,

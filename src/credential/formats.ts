@@ -188,8 +188,17 @@ export const ConstraintSchema = Type.Object(
   {
     ...closed,
     description:
-      'Checked on the disclosed value. "in" takes a list; gte/lte need an integer or a date; date values may be "today", "today-N", "today+N" or YYYY-MM-DD',
+      'Checked on the disclosed value, or proven in zero knowledge when the attribute is not disclosed. "in" takes a list; gte/lte need an integer or a date; date values may be "today", "today-N", "today+N" or YYYY-MM-DD',
   },
+);
+
+export const ProvenConstraintSchema = Type.Object(
+  {
+    attribute: attributeName,
+    op: Type.Union([Type.Literal('gte'), Type.Literal('lte'), Type.Literal('in'), Type.Literal('neq')]),
+    value: Type.Union([scalarLiteral, Type.Array(scalarLiteral, { minItems: 1, maxItems: LIMITS.inValues })]),
+  },
+  { ...closed, description: 'A constraint proven over a hidden value; gte/lte bounds are integers (day numbers)' },
 );
 
 export const ClauseSchema = Type.Object(
@@ -215,7 +224,11 @@ export const ClauseSchema = Type.Object(
     disclose: Type.Array(attributeName, { maxItems: MAX_ATTRIBUTES + 2, uniqueItems: true }),
     constraints: Type.Array(ConstraintSchema, { maxItems: LIMITS.constraints }),
   },
-  { ...closed, description: 'One acceptable credential: constrained attributes are always disclosed' },
+  {
+    ...closed,
+    description:
+      'One acceptable credential: only the attributes in disclose are shown; constraints on any other attribute are proven in zero knowledge (docs/predicates.md)',
+  },
 );
 export type Clause = Static<typeof ClauseSchema>;
 
@@ -261,6 +274,15 @@ export const PresentationItemSchema = Type.Object(
     disclosed: attributeRecord('Disclosed values, exactly the attributes the clause asks for', MAX_ATTRIBUTES + 2),
     proof: base64urlField(LIMITS.proofMinBytes, LIMITS.proofMaxBytes, 'BBS proof'),
     pseudonym: Type.Optional(base64urlField(LIMITS.pseudonymBytes, LIMITS.pseudonymBytes, 'Scope pseudonym')),
+    proven: Type.Optional(
+      Type.Array(ProvenConstraintSchema, {
+        maxItems: LIMITS.constraints,
+        description: 'The clause constraints on hidden attributes, with date expressions resolved, in clause order',
+      }),
+    ),
+    predicateProof: Type.Optional(
+      base64urlField(1, LIMITS.predicateProofMaxBytes, 'Proof of the proven constraints (docs/predicates.md)'),
+    ),
   },
   closed,
 );

@@ -117,6 +117,16 @@ export {
   type ClauseEvaluation,
 } from './constraints.js';
 export {
+  predicateConstraints,
+  resolveConstraint,
+  rangeBitsOf,
+  implies,
+  satisfies,
+  bbsPredicates,
+  describeProven,
+  type ProvenConstraint,
+} from './predicates.js';
+export {
   FORMAT_VERSION,
   FORMAT_TYPES,
   SUITE_IDS,
@@ -209,6 +219,7 @@ export {
   expectedProofLength,
   proveItem,
   verifyItem,
+  verifyItemDetailed,
   type ProveItemParams,
   type ItemProof,
   type VerifyItemParams,

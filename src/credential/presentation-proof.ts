@@ -14,10 +14,19 @@
  * (`presentationContextId`): the requested scope's, or a one-time context derived from the
  * request nonce. Equal pseudonyms across items show they come from one holder secret.
  */
-import { BbsError, proofGenWithNymScalars, proofVerifyWithNymScalars, type CiphersuiteName } from '../bbs/index.js';
+import {
+  BbsError,
+  proofGenWithNymScalars,
+  proofVerifyWithNymScalars,
+  provePredicates,
+  verifyPredicates,
+  type CiphersuiteName,
+  type RandomScalars,
+} from '../bbs/index.js';
 import { fromBase64urlOrUndefined, hasOwn } from './bytes.js';
 import { credentialMessageScalars, disclosedScalars, disclosureIndexes, messageCount } from './encoding.js';
 import type { Credential, PresentationRequest } from './format-parsers.js';
+import { bbsPredicates, type ProvenConstraint } from './predicates.js';
 import { pseudonymContext } from './presentation-binding.js';
 import {
   contentsOf,
@@ -87,9 +96,15 @@ export interface ProveItemParams {
    * (docs/holder-sdk.md, "React Native"). Absent or not matching: the signature is verified first.
    */
   readonly verificationTag?: Uint8Array;
+  /** Constraints to prove over hidden values (resolved; `predicates.ts`). None by default. */
+  readonly proven?: readonly ProvenConstraint[];
+  /** For seeded tests only; a CSPRNG otherwise. */
+  readonly randomScalars?: RandomScalars;
 }
 
 export interface ItemProof {
+  /** Present when `proven` was non-empty: the predicate proof (docs/predicates.md). */
+  readonly predicateProof?: Uint8Array;
   readonly proof: Uint8Array;
   /** 48 bytes: the holder secret's pseudonym for `contextId`. */
   readonly pseudonym: Uint8Array;
@@ -136,21 +151,37 @@ export function proveItem(params: ProveItemParams): ItemProof {
     messageScalars,
     holderSecret,
   });
-  const { proof, pseudonym } = proofGenWithNymScalars({
+  const bbsProve = (presentationHeader: Uint8Array, randomScalars?: RandomScalars) =>
+    proofGenWithNymScalars({
+      ciphersuite,
+      publicKey: params.publicKey,
+      signature,
+      header: CREDENTIAL_HEADER,
+      presentationHeader,
+      contextId: params.contextId,
+      messageScalars,
+      committedMessageScalars: [],
+      nymSecrets: [holderSecret],
+      secretProverBlind,
+      disclosedIndexes,
+      signatureVerified,
+      randomScalars,
+    });
+  const proven = params.proven ?? [];
+  if (proven.length === 0) {
+    const { proof, pseudonym } = bbsProve(params.presentationHeader, params.randomScalars);
+    return { proof, pseudonym, disclosed };
+  }
+  const { bbs, predicateProof } = provePredicates({
     ciphersuite,
-    publicKey: params.publicKey,
-    signature,
-    header: CREDENTIAL_HEADER,
-    presentationHeader: params.presentationHeader,
-    contextId: params.contextId,
+    predicates: bbsPredicates(schema, proven, credentialEncodingContext(ciphersuite)),
     messageScalars,
-    committedMessageScalars: [],
-    nymSecrets: [holderSecret],
-    secretProverBlind,
     disclosedIndexes,
-    signatureVerified,
+    presentationHeader: params.presentationHeader,
+    randomScalars: params.randomScalars,
+    bbsProve,
   });
-  return { proof, pseudonym, disclosed };
+  return { proof: bbs.proof, pseudonym: bbs.pseudonym, disclosed, predicateProof };
 }
 
 export interface VerifyItemParams {
@@ -166,6 +197,9 @@ export interface VerifyItemParams {
   readonly pseudonym: Uint8Array;
   readonly presentationHeader: Uint8Array;
   readonly contextId: Uint8Array;
+  /** The item's proven constraints and their proof; absent or empty: none. */
+  readonly proven?: readonly ProvenConstraint[];
+  readonly predicateProof?: Uint8Array;
 }
 
 /**
@@ -176,6 +210,14 @@ export interface VerifyItemParams {
  * (`BbsError`, `CredentialEncodingError`, `CredentialCryptoError` `UNSUPPORTED_SUITE`).
  */
 export function verifyItem(params: VerifyItemParams): boolean {
+  return verifyItemDetailed(params) === 'valid';
+}
+
+/**
+ * As `verifyItem`, telling a failed BBS proof (`proof`) from predicates that do not hold once
+ * the BBS proof with their commitments verified (`predicate`).
+ */
+export function verifyItemDetailed(params: VerifyItemParams): 'valid' | 'proof' | 'predicate' {
   const ciphersuite = credentialSuite(params.suite);
   const { indexes, scalars } = disclosedScalars(
     params.schema,
@@ -184,18 +226,38 @@ export function verifyItem(params: VerifyItemParams): boolean {
   );
   if (!(params.proof instanceof Uint8Array)) throw new BbsError('INVALID_TYPE', 'proof', 'expected a Uint8Array');
   // The layout is fixed (M = 0, N = 1): a proof over any other shape is not a privid proof.
-  if (params.proof.length !== expectedProofLength(params.schema, indexes.length - 2)) return false;
-  return proofVerifyWithNymScalars({
+  if (params.proof.length !== expectedProofLength(params.schema, indexes.length - 2)) return 'proof';
+  const bbsVerify = (presentationHeader: Uint8Array) =>
+    proofVerifyWithNymScalars({
+      ciphersuite,
+      publicKey: params.publicKey,
+      proof: params.proof,
+      pseudonym: params.pseudonym,
+      contextId: params.contextId,
+      header: CREDENTIAL_HEADER,
+      presentationHeader,
+      signerMessageCount: messageCount(params.schema),
+      nymCount: CREDENTIAL_NYM_COUNT,
+      disclosedIndexes: indexes,
+      disclosedMessageScalars: scalars,
+    });
+  const proven = params.proven ?? [];
+  if (proven.length === 0) {
+    if (params.predicateProof !== undefined) return 'proof';
+    return bbsVerify(params.presentationHeader) ? 'valid' : 'proof';
+  }
+  if (!(params.predicateProof instanceof Uint8Array)) return 'predicate';
+  let bbsValid = false;
+  const valid = verifyPredicates({
     ciphersuite,
-    publicKey: params.publicKey,
-    proof: params.proof,
-    pseudonym: params.pseudonym,
-    contextId: params.contextId,
-    header: CREDENTIAL_HEADER,
-    presentationHeader: params.presentationHeader,
+    predicates: bbsPredicates(params.schema, proven, credentialEncodingContext(ciphersuite)),
     signerMessageCount: messageCount(params.schema),
-    nymCount: CREDENTIAL_NYM_COUNT,
     disclosedIndexes: indexes,
-    disclosedMessageScalars: scalars,
+    presentationHeader: params.presentationHeader,
+    bbsProof: params.proof,
+    predicateProof: params.predicateProof,
+    bbsVerify: (ph) => (bbsValid = bbsVerify(ph)),
   });
+  if (valid) return 'valid';
+  return bbsValid ? 'predicate' : 'proof';
 }

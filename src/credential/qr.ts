@@ -80,6 +80,8 @@ export const QR_FIELD_KEYS: Readonly<Record<string, number>> = Object.freeze({
   items: 25,
   scope: 26,
   period: 27,
+  proven: 28,
+  predicateProof: 29,
 });
 const FIELD_NAMES = new Map<number, string>(Object.entries(QR_FIELD_KEYS).map(([name, key]) => [key, name]));
 

@@ -5,9 +5,14 @@
 import {
   attributesToDisclose,
   checkClauseAgainstSchema,
+  describeProven,
   evaluateClause,
   parseSchemaRefOrUndefined,
+  predicateConstraints,
+  resolveConstraint,
+  satisfies,
   type AttributeValue,
+  type ProvenConstraint,
   type Clause,
   type PresentationRequest,
   type SchemaRegistry,
@@ -41,6 +46,13 @@ export interface MatchCandidate {
   readonly suite: string;
   /** Exactly the values the venue will see, by name (attributes, validFrom/validUntil). */
   readonly disclosed: Readonly<Record<string, AttributeValue>>;
+  /**
+   * What the venue learns without seeing a value: the constraints proven over hidden attributes,
+   * resolved for today, in clause order (the presentation states them, `proven`).
+   */
+  readonly proven: readonly ProvenConstraint[];
+  /** The consent screen's lines: "proves doseCount >= 2", "shows testResult". */
+  readonly consent: readonly string[];
 }
 
 export interface MatchRejection {
@@ -145,6 +157,31 @@ export function evaluateCredential(
     const failure = evaluation.failures[0]!;
     return reject('CONSTRAINT_FALSE', failure.message);
   }
+  // Constraints on hidden attributes: the wallet checks them on its own values before proving,
+  // so it never builds a proof that must fail (nor reveals by trying that it holds such a value).
+  const proven: ProvenConstraint[] = [];
+  for (const constraint of predicateConstraints(clause)) {
+    const resolved = resolveConstraint(constraint, schema, today);
+    if (!resolved) {
+      return reject('CONSTRAINT_FALSE', `${constraint.attribute} ${constraint.op} cannot be proven without showing it`);
+    }
+    const value = valuesOf(record, [constraint.attribute])[constraint.attribute];
+    if (!satisfies(resolved, value)) {
+      return reject(
+        'CONSTRAINT_FALSE',
+        `${constraint.attribute} ${constraint.op} ${JSON.stringify(constraint.value)} is not satisfied`,
+      );
+    }
+    proven.push(resolved);
+  }
+  const isDate = (name: string) =>
+    name === 'validFrom' ||
+    name === 'validUntil' ||
+    schema.attributes.some((a) => a.name === name && a.type === 'date');
+  const consent = [
+    ...names.map((name) => `shows ${name}`),
+    ...proven.map((p) => `proves ${describeProven(p, isDate(p.attribute))}`),
+  ];
   return {
     candidate: {
       credentialId: record.id,
@@ -154,6 +191,8 @@ export function evaluateCredential(
       keyId: credential.keyId,
       suite: credential.suite,
       disclosed,
+      proven,
+      consent,
     },
   };
 }

@@ -27,6 +27,7 @@ import {
   FORMAT_TYPES,
   FORMAT_VERSION,
   OPAQUE_ID_PATTERN,
+  type ConstraintScalar,
   type CredentialOffer,
   type Presentation,
   type PresentationItem,
@@ -253,6 +254,7 @@ export class Wallet {
             holderSecret,
             secretProverBlind: fromBase64url(record.secretProverBlind),
             disclose: attributesToDisclose(clause),
+            proven: candidate.proven,
             presentationHeader: presentationHeader({
               nonce: request.nonce,
               verifierId: request.verifierId,
@@ -291,6 +293,15 @@ export class Wallet {
           disclosed: proof.disclosed,
           proof: toBase64url(proof.proof),
           pseudonym: toBase64url(proof.pseudonym),
+          ...(proof.predicateProof
+            ? {
+                proven: candidate.proven.map((p) => ({
+                  ...p,
+                  value: Array.isArray(p.value) ? [...(p.value as ConstraintScalar[])] : (p.value as ConstraintScalar),
+                })),
+                predicateProof: toBase64url(proof.predicateProof),
+              }
+            : {}),
         });
       }
     } finally {

@@ -13,8 +13,10 @@
  *    in the trust list (`UNTRUSTED_ISSUER`), key known for that suite (`UNKNOWN_KEY`), not
  *    revoked (`KEY_REVOKED`), exactly the requested disclosures (`UNDISCLOSED_ATTRIBUTE`,
  *    `EXTRA_DISCLOSURE`), validity days when disclosed (`EXPIRED`, `NOT_YET_VALID`), every
- *    constraint (`CONSTRAINT_FAILED`), a pseudonym (`PSEUDONYM_MISMATCH`), then the BBS proof
- *    with `presentationHeader(...)` and the pseudonym context (`PROOF_INVALID`);
+ *    constraint on a disclosed value (`CONSTRAINT_FAILED`), the proven statements for the other
+ *    constraints (`PREDICATE_MISMATCH`), a pseudonym (`PSEUDONYM_MISMATCH`), then the BBS proof
+ *    with `presentationHeader(...)` and the pseudonym context (`PROOF_INVALID`) and the
+ *    predicate proof (`PREDICATE_FAILED`);
  * 4. all items carry the same pseudonym (`PSEUDONYM_MISMATCH`): one holder secret.
  */
 import { BbsError } from '../bbs/index.js';
@@ -31,9 +33,13 @@ import {
   parsePresentation,
   parsePresentationRequest,
   presentationContextId,
+  implies,
+  predicateConstraints,
   presentationHeader,
-  verifyItem,
+  resolveConstraint,
+  verifyItemDetailed,
   type AttributeValue,
+  type ProvenConstraint,
   type Presentation,
   type PresentationItem,
   type PresentationRequest,
@@ -73,6 +79,13 @@ export const VERIFICATION_REASON_CODES = [
   'EXPIRED',
   /** A constraint is false on the disclosed value. */
   'CONSTRAINT_FAILED',
+  /**
+   * The item's proven statements (`proven`) are not exactly the clause's constraints on hidden
+   * attributes, in order, each at least as strict as the request resolved for today.
+   */
+  'PREDICATE_MISMATCH',
+  /** The BBS proof verifies but a proven constraint does not hold (its predicate proof fails). */
+  'PREDICATE_FAILED',
   /** An item has no pseudonym, or the items' pseudonyms differ (not one holder). */
   'PSEUDONYM_MISMATCH',
   /**
@@ -102,6 +115,8 @@ export interface DisclosedItem {
   readonly suite: string;
   /** Exactly the disclosed values (attributes, validFrom/validUntil). */
   readonly values: Readonly<Record<string, AttributeValue>>;
+  /** The constraints proven over hidden values (no value is shown for them). */
+  readonly proven: readonly ProvenConstraint[];
 }
 
 export type VerificationResult =
@@ -349,6 +364,25 @@ function checkItem(
       `${constraint.attribute} ${constraint.op} ${JSON.stringify(constraint.value)} is false`,
     );
   });
+  const proven = item.proven ?? [];
+  const requested = predicateConstraints(clause);
+  if (proven.length !== requested.length) {
+    push('PREDICATE_MISMATCH', `${at}/proven`, `the clause asks for ${requested.length} proven constraints`);
+  } else {
+    requested.forEach((constraint, i) => {
+      const wantedStatement = resolveConstraint(constraint, schema, today);
+      if (!wantedStatement || !implies(proven[i]!, wantedStatement)) {
+        push(
+          'PREDICATE_MISMATCH',
+          `${at}/proven/${i}`,
+          `does not prove ${constraint.attribute} ${constraint.op} ${JSON.stringify(constraint.value)}`,
+        );
+      }
+    });
+  }
+  if (proven.length > 0 && item.predicateProof === undefined) {
+    push('PREDICATE_MISMATCH', `${at}/predicateProof`, 'proven constraints need a predicate proof');
+  }
   if (item.pseudonym === undefined) {
     push('PSEUDONYM_MISMATCH', `${at}/pseudonym`, 'every privid presentation item carries a pseudonym');
   }
@@ -356,7 +390,7 @@ function checkItem(
   // The proof, last and only for an item that passed everything else.
   if (!checkProof || reasons.length > 0 || publicKey === undefined || item.pseudonym === undefined) return { reasons };
   try {
-    const valid = verifyItem({
+    const outcome = verifyItemDetailed({
       suite: item.suite,
       publicKey,
       schema,
@@ -372,8 +406,13 @@ function checkItem(
         groupIndex,
       }),
       contextId: presentationContextId(request),
+      proven,
+      predicateProof: item.predicateProof === undefined ? undefined : fromBase64url(item.predicateProof),
     });
-    if (!valid) push('PROOF_INVALID', `${at}/proof`, 'the proof does not verify');
+    if (outcome === 'proof') push('PROOF_INVALID', `${at}/proof`, 'the proof does not verify');
+    if (outcome === 'predicate') {
+      push('PREDICATE_FAILED', `${at}/predicateProof`, 'a proven constraint does not hold');
+    }
   } catch (error) {
     if (error instanceof CredentialEncodingError) {
       const issue = error.issues[0];
@@ -384,6 +423,7 @@ function checkItem(
       if (error.field === 'publicKey')
         push('UNKNOWN_KEY', `${at}/keyId`, `the trusted key is not usable: ${error.message}`);
       else if (error.field === 'pseudonym') push('MALFORMED', `${at}/pseudonym`, error.message);
+      else if (error.field.startsWith('predicateProof')) push('MALFORMED', `${at}/predicateProof`, error.message);
       else push('MALFORMED', `${at}/proof`, error.message);
     } else {
       throw error;
@@ -400,6 +440,7 @@ function checkItem(
       keyId: item.keyId,
       suite: item.suite,
       values: { ...item.disclosed },
+      proven,
     },
   };
 }

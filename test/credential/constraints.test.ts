@@ -116,13 +116,13 @@ describe('date expressions', () => {
 });
 
 describe('attributesToDisclose', () => {
-  it('always includes constrained attributes, without duplicates, in order', () => {
+  it('is exactly the disclose list, without duplicates: constrained attributes stay hidden (predicates)', () => {
     expect(
       attributesToDisclose({
         disclose: ['testType'],
         constraints: [c('testResult', 'eq', 'negative'), c('validUntil', 'gte', 'today'), c('testType', 'neq', 'lamp')],
       }),
-    ).toEqual(['testType', 'testResult', 'validUntil']);
+    ).toEqual(['testType']);
     expect(attributesToDisclose({ disclose: [], constraints: [] })).toEqual([]);
     expect(attributesToDisclose({ disclose: ['a', 'a'], constraints: [c('a', 'eq', 1), c('a', 'lte', 3)] })).toEqual([
       'a',
@@ -135,14 +135,24 @@ describe('evaluateClause', () => {
     disclose: ['testType'],
     constraints: [c('testResult', 'eq', 'negative'), c('validUntil', 'gte', 'today')],
   };
-  it('passes when exactly the requested attributes are disclosed and every constraint holds', () => {
-    expect(evaluateClause(clause, { testType: 'pcr', testResult: 'negative', validUntil: today }, opts)).toEqual({
+  it('passes when exactly the requested attributes are disclosed and every constraint on them holds', () => {
+    expect(
+      evaluateClause(
+        { ...clause, disclose: ['testType', 'testResult', 'validUntil'] },
+        { testType: 'pcr', testResult: 'negative', validUntil: today },
+        opts,
+      ),
+    ).toEqual({
       satisfied: true,
       failures: [],
     });
   });
   it('reports missing, extra and failing attributes', () => {
-    const result = evaluateClause(clause, { testResult: 'positive', validUntil: today, sampleDay: today }, opts);
+    const result = evaluateClause(
+      { ...clause, disclose: ['testType', 'testResult'] },
+      { testResult: 'positive', sampleDay: today },
+      opts,
+    );
     expect(result.satisfied).toBe(false);
     expect(result.failures.map((f) => `${f.path} ${f.reason} ${f.attribute}`)).toEqual([
       '/disclosed/testType NOT_DISCLOSED testType',

@@ -73,6 +73,7 @@ describe('wallet round trips for every built-in schema', () => {
       expect(result).toMatchObject({ accepted: true });
       if (!result.accepted) return;
       expect(result.disclosed[0]!.values).toEqual(candidate.disclosed);
+      expect(result.disclosed[0]!.proven).toEqual(candidate.proven);
       expect(result.pseudonym).toBeUndefined();
     });
   }
@@ -118,7 +119,9 @@ describe('wallet round trips for every built-in schema', () => {
     const match = await wallet.match(request, { today: TODAY });
     expect(match.groups[0]!.candidates.map((c) => c.credentialId)).toEqual([newer.id, older.id]);
     const chosen = await wallet.present(request, { today: TODAY, choices: [older.id] });
-    expect(chosen.items[0]!.disclosed.validUntil).toBe(TODAY + 1);
+    // validUntil is proven (>= today), not shown: the chosen credential is the one whose proof verifies.
+    expect(chosen.items[0]!.disclosed.validUntil).toBeUndefined();
+    expect(chosen.items[0]!.proven?.find((p) => p.attribute === 'validUntil')?.value).toBe(TODAY);
     expect(chosen.items[0]!.pseudonym).toBe(chosen.items[1]!.pseudonym);
     expect(verifyPresentation(chosen, request, trustListOf([issuer]), { today: TODAY }).accepted).toBe(true);
     const other = await holderError(wallet.present(request, { today: TODAY, choices: [undefined, older.id] }));

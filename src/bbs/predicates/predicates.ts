@@ -68,7 +68,7 @@ import { Transcript } from './transcript.js';
 export const PREDICATE_HEADER_TAG = 'PRIVID_PREDICATES_V1';
 const TRANSCRIPT_PROTOCOL = 'privid-predicates-v1';
 /** Set predicates are for small enums: the proof grows by 64 bytes per element. */
-export const MAX_SET_SIZE = 16;
+export const MAX_SET_SIZE = 32;
 export const MAX_PREDICATES = 16;
 
 /** lower <= m <= upper (either bound may be absent, not both), proven with `bits`-bit ranges. */

@@ -81,6 +81,12 @@ export type Presentation = {
     disclosed: { [key: string]: string | number | boolean };
     proof: string;
     pseudonym?: string;
+    proven?: {
+      attribute: string;
+      op: 'gte' | 'lte' | 'in' | 'neq';
+      value: (string | number | boolean) | (string | number | boolean)[];
+    }[];
+    predicateProof?: string;
   }[];
 };
 
@@ -370,13 +376,14 @@ export const FORMAT_JSON_SCHEMAS: { readonly [T in keyof FormatTypeMap]: JsonSch
                       },
                       additionalProperties: false,
                       description:
-                        'Checked on the disclosed value. "in" takes a list; gte/lte need an integer or a date; date values may be "today", "today-N", "today+N" or YYYY-MM-DD',
+                        'Checked on the disclosed value, or proven in zero knowledge when the attribute is not disclosed. "in" takes a list; gte/lte need an integer or a date; date values may be "today", "today-N", "today+N" or YYYY-MM-DD',
                     },
                     maxItems: 16,
                   },
                 },
                 additionalProperties: false,
-                description: 'One acceptable credential: constrained attributes are always disclosed',
+                description:
+                  'One acceptable credential: only the attributes in disclose are shown; constraints on any other attribute are proven in zero knowledge (docs/predicates.md)',
               },
               minItems: 1,
               maxItems: 8,
@@ -479,6 +486,68 @@ export const FORMAT_JSON_SCHEMAS: { readonly [T in keyof FormatTypeMap]: JsonSch
               maxLength: 64,
               contentEncoding: 'base64url',
               description: 'Scope pseudonym (unpadded base64url, 48 bytes)',
+            },
+            proven: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['attribute', 'op', 'value'],
+                properties: {
+                  attribute: { type: 'string', pattern: '^[a-z][A-Za-z0-9]{0,31}$', maxLength: 32 },
+                  op: {
+                    anyOf: [
+                      { type: 'string', const: 'gte' },
+                      { type: 'string', const: 'lte' },
+                      { type: 'string', const: 'in' },
+                      { type: 'string', const: 'neq' },
+                    ],
+                  },
+                  value: {
+                    anyOf: [
+                      {
+                        anyOf: [
+                          {
+                            type: 'string',
+                            maxLength: 256,
+                            pattern: '^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$',
+                          },
+                          { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+                          { type: 'boolean' },
+                        ],
+                      },
+                      {
+                        type: 'array',
+                        items: {
+                          anyOf: [
+                            {
+                              type: 'string',
+                              maxLength: 256,
+                              pattern: '^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$',
+                            },
+                            { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+                            { type: 'boolean' },
+                          ],
+                        },
+                        minItems: 1,
+                        maxItems: 32,
+                      },
+                    ],
+                  },
+                },
+                additionalProperties: false,
+                description: 'A constraint proven over a hidden value; gte/lte bounds are integers (day numbers)',
+              },
+              maxItems: 16,
+              description:
+                'The clause constraints on hidden attributes, with date expressions resolved, in clause order',
+            },
+            predicateProof: {
+              type: 'string',
+              pattern: '^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$',
+              minLength: 2,
+              maxLength: 21846,
+              contentEncoding: 'base64url',
+              description: 'Proof of the proven constraints (docs/predicates.md) (unpadded base64url, 1..16384 bytes)',
             },
           },
           additionalProperties: false,

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import Type from 'typebox';
 import {
   AttributeValueSchema,
+  ProvenConstraintSchema,
   ClauseSchema,
   PresentationRequestSchema,
   PresentationSchema,
@@ -315,6 +316,10 @@ export const DisclosedItemSchema = closed({
   schemaRef: Type.String(),
   values: Type.Record(Type.String(), AttributeValueSchema, {
     description: 'Exactly the values the policy asked for (dates as day numbers)',
+  }),
+  proven: Type.Array(ProvenConstraintSchema, {
+    description:
+      'Constraints proven over hidden attributes, dates resolved to day numbers: the venue learns that they hold, not the values',
   }),
 });
 

@@ -79,6 +79,8 @@ export function runVerification(job: VerifyJob, trust: TrustListSnapshot): Verif
       clauseIndex: item.clauseIndex,
       schemaRef: item.schemaRef,
       values: { ...item.values },
+      // Statements proven over hidden values: the venue learns they hold, not the values.
+      proven: item.proven.map((p) => ({ ...p })),
     })),
     ...(result.pseudonym !== undefined ? { pseudonym: result.pseudonym } : {}),
   };

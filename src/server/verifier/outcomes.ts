@@ -9,7 +9,7 @@
  * KEK-derived key, over PostgreSQL NOTIFY: see cluster/bus.ts), each of which delivers it to its own
  * listeners or holds it; the replica that hands it to the venue tells the others to drop their copy.
  */
-import type { AttributeValue } from '../../credential/index.js';
+import type { AttributeValue, ProvenConstraint } from '../../credential/index.js';
 import type { ClusterBus } from '../cluster/bus.js';
 
 export interface Reason {
@@ -26,6 +26,8 @@ export interface DisclosedItem {
   readonly schemaRef: string;
   /** Exactly the values the policy asked for. */
   readonly values: Readonly<Record<string, AttributeValue>>;
+  /** The policy's constraints on hidden attributes, proven without showing the values. */
+  readonly proven: ProvenConstraint[];
 }
 
 export interface Outcome {
