@@ -7,26 +7,26 @@
  *      trust in the lab (by its metadata URL);
  *   2. the lab issues a negative test and an age band to wallet A, only an age band to wallet B
  *      (the holder SDK's Wallet, over HTTP);
- *   3. A enters the stadium; B tries without a test; A replays her presentation;
- *   4. A and B enter the bar, which learns only ageOver18; A tries the bar a second time that day.
+ *   3. A enters the stadium: her wallet reads only the screen's short QR (a reference), fetches the
+ *      signed request, checks it against the stadium's origin and answers there (wallet.respond);
+ *      B tries without a test; a presentation is replayed; a forged request (the stadium's venue id,
+ *      another origin's response URL) is refused by the wallet;
+ *   4. A and B enter the bar, which learns only ageOver18 (and validity); A tries the bar a second
+ *      time that day.
  *
  * Prints a transcript with each QR text's size and what each party saw, and exits non-zero if any
  * step's outcome differs from the expected one.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import {
-  decodeQr,
-  encodeQr,
-  isoDateFromDay,
-  minQrVersionM,
-  type Presentation,
-  type PresentationRequest,
-} from '../src/credential/index.js';
+import { CompactSign } from 'jose';
+
+import { encodeQr, isoDateFromDay, minQrVersionM, type PresentationRequest } from '../src/credential/index.js';
 import { HolderError, Wallet } from '../src/holder/index.js';
 import { loadConfig } from '../src/server/config.js';
 import { buildServer, type PrividServer } from '../src/server/server.js';
@@ -104,6 +104,16 @@ function describeValues(values: Record<string, unknown>): string {
 
 function qrSize(text: string): string {
   return `${text.length} characters, QR version ${minQrVersionM(text.length)} (alphanumeric, ECC M)`;
+}
+
+/** QR versions 1..40 at ECC level M, byte mode capacity (ISO/IEC 18004 table 7). */
+const BYTE_CAPACITY_M = [
+  14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412, 450, 504, 560, 624, 666, 711, 779, 857, 911,
+  997, 1059, 1125, 1190, 1264, 1370, 1452, 1538, 1628, 1722, 1809, 1911, 1989, 2099, 2213, 2331,
+];
+function byteQrSize(text: string): string {
+  const version = BYTE_CAPACITY_M.findIndex((capacity) => capacity >= text.length) + 1;
+  return `${text.length} characters, QR version ${version} (byte mode, ECC M)`;
 }
 
 interface RequestView {
@@ -345,7 +355,7 @@ async function main(): Promise<void> {
     /** The venue shows a request; the screen watches it; returns the request and the screen's promise. */
     const showRequest = async (slot: 'stadium' | 'bar', label: string) => {
       const created = must(
-        await api<{ id: string; qr: string; request: PresentationRequest; submitUrl: string }>(
+        await api<{ id: string; qr: string; request: PresentationRequest; submitUrl: string; requestUri: string }>(
           'POST',
           '/v1/venue/requests',
           {
@@ -356,44 +366,44 @@ async function main(): Promise<void> {
         201,
         'create request',
       );
-      say(label, `shows request QR: ${qrSize(created.qr)}`);
+      say(label, `shows request QR: ${byteQrSize(created.qr)}`);
+      say('', created.qr.length > 100 ? `${created.qr.slice(0, 96)}…` : created.qr);
       return { ...created, screen: watchScreen(base, venues[slot].key, created.id) };
     };
-    const answer = async (
-      who: string,
-      wallet: Wallet,
-      qr: string,
-      submitUrl: string,
-    ): Promise<Presentation | undefined> => {
-      const request = decodeQr(qr, { expect: 'request' }).value as PresentationRequest;
-      const match = await wallet.match(request, { today: today() });
-      const group = match.groups[0]!;
-      if (group.candidates.length === 0) {
-        say(
-          `wallet ${who}`,
-          `cannot answer "${request.verifierName}": ${group.reason ?? ''} ${group.message ?? ''}`.trim(),
-        );
-        return undefined;
+    /** The wallet scans the QR and answers with wallet.respond: nothing else is handed to it. */
+    const answer = async (who: string, wallet: Wallet, qr: string): Promise<string | undefined> => {
+      try {
+        const result = await wallet.respond(qr, {
+          today: today(),
+          consent: (c) => {
+            say(`wallet ${who}`, `checked: signed by a key of ${c.verifier.origin}, answers go there only`);
+            say(
+              `wallet ${who}`,
+              `consent screen: "${c.verifier.name}" will learn ${c.disclosures.map((d) => Object.keys(d.disclosed).join(', ')).join('; ')} (nothing else)`,
+            );
+            if (c.pseudonym) {
+              say(
+                '',
+                `and will recognise this wallet ${c.pseudonym.persistent ? 'on every visit' : `within ${c.pseudonym.period} (${c.pseudonym.timeZone})`}`,
+              );
+            }
+            return true;
+          },
+        });
+        say(`wallet ${who}`, `posted the presentation; the server says: ${result.status}`);
+        return result.status;
+      } catch (error) {
+        if (!(error instanceof HolderError)) throw error;
+        say(`wallet ${who}`, `refuses: ${error.code}: ${error.message}`);
+        return error.code;
       }
-      const shown = group.candidates[0]!;
-      say(`wallet ${who}`, `consent screen: "${request.verifierName}" ${shown.consent.join('; ')} (nothing else)`);
-      const presentation = await wallet.present(request, { today: today() });
-      say(`wallet ${who}`, `presentation QR: ${qrSize(encodeQr('presentation', presentation))}; posts it to the venue`);
-      const res = await api<{ status: string; reasons: { code: string }[] }>('POST', new URL(submitUrl).pathname, {
-        body: presentation,
-      });
-      say(
-        `wallet ${who}`,
-        `the server says: ${res.status === 200 ? res.body.status : `HTTP ${res.status} ${(res.body as { code?: string }).code}`}`,
-      );
-      return presentation;
     };
 
     out();
     out('3. The stadium');
     out(' a) A shows her negative test');
     const r1 = await showRequest('stadium', 'stadium');
-    const aStadium = await answer('A', walletA, r1.qr, r1.submitUrl);
+    await answer('A', walletA, r1.qr);
     const s1 = await r1.screen;
     showScreen('stadium', s1);
     check('A enters the stadium', s1.outcome?.accepted === true, JSON.stringify(s1));
@@ -406,10 +416,10 @@ async function main(): Promise<void> {
 
     out(' b) B has no test');
     const r2 = await showRequest('stadium', 'stadium');
-    const bRefused = await answer('B', walletB, r2.qr, r2.submitUrl);
-    check("B's wallet refuses to answer without a test", bRefused === undefined, 'it answered');
+    const bRefused = await answer('B', walletB, r2.qr);
+    check("B's wallet refuses to answer without a test", bRefused === 'CANNOT_SATISFY', String(bRefused));
     // B's app offers his age band anyway, bound to this request.
-    const request2 = decodeQr(r2.qr, { expect: 'request' }).value as PresentationRequest;
+    const request2: PresentationRequest = r2.request;
     const wrong = await walletB.present(
       {
         ...request2,
@@ -439,7 +449,10 @@ async function main(): Promise<void> {
       JSON.stringify(s2),
     );
 
-    out(' c) A replays her presentation');
+    out(' c) a presentation is replayed');
+    // What the stadium received for request 1 (a one-time presentation), sent again.
+    const aStadium = await walletA.present(r1.request, { today: today() });
+    say('wallet A', `(kiosk-style answer as QR text: ${qrSize(encodeQr('presentation', aStadium))})`);
     const again = await api<{ code: string }>('POST', new URL(r1.submitUrl).pathname, { body: aStadium });
     say('replay', `to the request it answered: HTTP ${again.status} ${again.body.code}`);
     check(
@@ -460,19 +473,50 @@ async function main(): Promise<void> {
       JSON.stringify(s3),
     );
 
+    out(" d) a forged request: the stadium's venue id, another origin's response URL");
+    const forger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const r4 = await showRequest('stadium', 'stadium');
+    r4.screen.catch(() => undefined); // never answered: the screen's stream ends when the server stops
+    const genuine = await (await fetch(r4.requestUri)).text();
+    const claims = JSON.parse(Buffer.from(genuine.split('.')[1]!, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    const evil = createHttpServer((req, res) => {
+      void req.resume();
+      res.writeHead(200, { 'content-type': 'application/oauth-authz-req+jwt' }).end(forged);
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    const evilUrl = `http://127.0.0.1:${(evil.address() as { port: number }).port}`;
+    const forged = await new CompactSign(
+      new TextEncoder().encode(JSON.stringify({ ...claims, response_uri: `${evilUrl}/collect` })),
+    )
+      .setProtectedHeader({ alg: 'ES256', typ: 'oauth-authz-req+jwt', kid: 'forger' })
+      .sign(forger.privateKey);
+    const forgedQr = `openid4vp://?client_id=${encodeURIComponent(String(claims.client_id))}&request_uri=${encodeURIComponent(`${evilUrl}/request`)}`;
+    say('forger', `shows a QR naming the stadium, its request served from ${evilUrl}`);
+    const forgedAnswer = await answer('A', walletA, forgedQr);
+    evil.closeAllConnections();
+    evil.close();
+    check(
+      'the wallet refuses the forged request before making any proof (RESPONSE_URI_OTHER_ORIGIN)',
+      forgedAnswer === 'RESPONSE_URI_OTHER_ORIGIN',
+      String(forgedAnswer),
+    );
+
     out();
     out('4. The bar');
     const barVisit = async (who: string, wallet: Wallet) => {
       const created = must(
-        await api<{ id: string; qr: string; submitUrl: string }>('POST', '/v1/venue/requests', {
+        await api<{ id: string; qr: string }>('POST', '/v1/venue/requests', {
           token: venues.bar.key,
           body: { policy: 'entry' },
         }),
         201,
         'bar request',
       );
-      say('bar', `shows request QR: ${qrSize(created.qr)}`);
-      await answer(who, wallet, created.qr, created.submitUrl);
+      say('bar', `shows request QR: ${byteQrSize(created.qr)}`);
+      await answer(who, wallet, created.qr);
       // This screen polls instead of listening.
       const view = must(
         await api<RequestView>('GET', `/v1/venue/requests/${created.id}`, { token: venues.bar.key }),

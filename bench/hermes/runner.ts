@@ -92,7 +92,10 @@ function scenario(name: ScenarioName, f: BenchFixtures): Scenario {
     }
     case 'kiosk-verify':
       return () => {
-        const result = verifyPresentation(f.kiosk.presentation, f.kiosk.request, f.kiosk.trust, { today: f.today });
+        const result = verifyPresentation(f.kiosk.presentation, f.kiosk.request, f.kiosk.trust, {
+          today: f.today,
+          nowSeconds: Math.floor(f.nowMs / 1000),
+        });
         if (!result.accepted) throw new Error(`kiosk rejected: ${JSON.stringify(result.reasons)}`);
         return Promise.resolve(result);
       };

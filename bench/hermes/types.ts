@@ -39,7 +39,7 @@ export interface BenchFixtures {
   };
   /** The wallet: its holder secret and two stored credentials (a negative test, an age band). */
   readonly wallet: { readonly holderSecret: string; readonly secretId: string; readonly records: StoredCredential[] };
-  /** One group (negative test, valid today) and a daily pseudonym scope. */
+  /** One group (negative test, valid today). */
   readonly stadiumRequest: PresentationRequest;
   /** Two groups: the negative test and ageOver18. */
   readonly twoItemRequest: PresentationRequest;

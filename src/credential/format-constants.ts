@@ -15,6 +15,19 @@ export const FORMAT_TYPES = {
   presentation: 'privid/presentation',
 } as const;
 
+/**
+ * The claims of a signed request object (OpenID4VP 1.0 profile, request-object.ts): no `type`/`v`
+ * header of their own, so they are not in FORMAT_TYPES; this names their JSON Schema.
+ */
+export const REQUEST_OBJECT_FORMAT = 'privid/request-object';
+/** The DCQL credential format identifier of privid's BBS credentials. */
+export const PRIVID_FORMAT_ID = 'privid-bbs';
+/** The static audience of a request object for a wallet without its own issuer id (OpenID4VP 5.8). */
+export const REQUEST_OBJECT_AUDIENCE = 'https://self-issued.me/v2';
+/** `response_mode` of the online flow (OpenID4VP 8.2) and of an offline kiosk (privid extension). */
+export const RESPONSE_MODES = ['direct_post', 'privid_qr'] as const;
+export type ResponseMode = (typeof RESPONSE_MODES)[number];
+
 /** Signature suites a credential may name (the `BbsSuite` ids of privid/bbs). */
 export const SUITE_IDS = ['BLS12-381-SHA-256', 'BLS12-381-SHAKE-256', 'BBS+2020'] as const;
 // Compile-time check that SUITE_IDS lists exactly the SuiteId union of privid/bbs.
@@ -48,6 +61,8 @@ export const LIMITS = Object.freeze({
   predicateProofMaxBytes: 16384,
   /** A scope-bound pseudonym: one compressed G1 point. */
   pseudonymBytes: 48,
+  /** The holder's fresh salt of a one-time pseudonym context. */
+  saltBytes: 32,
   idMaxLength: 128,
   displayNameMaxLength: 64,
   urlMaxLength: 256,
@@ -74,4 +89,13 @@ export const ISSUER_URL_PATTERN =
 export { DISPLAY_NAME_PATTERN } from './text.js';
 /** Pseudonym scopes and periods. */
 export const SCOPE_PATTERN = '^[A-Za-z0-9._:/-]{1,64}$';
-export const PERIOD_PATTERN = '^[A-Za-z0-9._:-]{1,32}$';
+/**
+ * A pseudonym period the wallet can check against its own clock: a calendar day `YYYY-MM-DD`,
+ * an ISO 8601 week `YYYY-Www` or a month `YYYY-MM` (see periods.ts).
+ */
+export const PERIOD_PATTERN = '^[0-9]{4}-(?:[0-9]{2}-[0-9]{2}|W[0-9]{2}|[0-9]{2})$';
+/** The time zone a period is read in: `UTC` or a fixed offset `+HH:MM` / `-HH:MM`. */
+export const TIME_ZONE_PATTERN = '^(?:UTC|[+-](?:0[0-9]|1[0-4]):[0-5][0-9])$';
+/** A verifier origin as the wallet authenticated it: `https://host[:port]`, or http to localhost. */
+export const ORIGIN_PATTERN =
+  '^(?:https://[a-z0-9.-]+(?::[0-9]{1,5})?|http://(?:localhost|127\\.0\\.0\\.1|\\[::1\\])(?::[0-9]{1,5})?)$';

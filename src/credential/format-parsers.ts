@@ -10,7 +10,7 @@
 import { isPlainObject, isWellFormedUnicode } from './bytes.js';
 import { isDateExpression } from './constraints.js';
 import { CredentialFormatError, type CredentialFormatErrorCode } from './errors.js';
-import { FORMAT_TYPES, FORMAT_VERSION, LIMITS } from './format-constants.js';
+import { FORMAT_TYPES, FORMAT_VERSION, LIMITS, REQUEST_OBJECT_FORMAT } from './format-constants.js';
 import {
   FORMAT_JSON_SCHEMAS,
   type Credential,
@@ -19,6 +19,7 @@ import {
   type IssuanceRequest,
   type Presentation,
   type PresentationRequest,
+  type RequestObject,
 } from './generated/format-schemas.js';
 import { checkAgainstSchema } from './json-schema-check.js';
 import { FIXED_MESSAGE_NAMES } from './schema.js';
@@ -29,6 +30,7 @@ export type {
   Credential,
   PresentationRequest,
   Presentation,
+  RequestObject,
   FormatTypeMap,
 } from './generated/format-schemas.js';
 export type Clause = PresentationRequest['groups'][number]['anyOf'][number];
@@ -122,6 +124,19 @@ function parseFormat<T extends keyof FormatTypeMap>(type: T, json: unknown): For
   if (json.v !== FORMAT_VERSION) {
     fail('UNSUPPORTED_VERSION', '/v', `expected v ${FORMAT_VERSION}, got ${JSON.stringify(json.v) ?? 'nothing'}`);
   }
+  return checkStructure(type, json);
+}
+
+/**
+ * The structure of signed request object claims, which have no `type`/`v` header: JSON data, the
+ * generated JSON Schema, well-formed Unicode. request-object.ts checks the rules beyond.
+ */
+export function parseRequestObjectStructure(json: unknown): RequestObject {
+  return checkStructure(REQUEST_OBJECT_FORMAT, json);
+}
+
+function checkStructure<T extends keyof FormatTypeMap>(type: T, json: unknown): FormatTypeMap[T] {
+  checkJsonValue(json, '', 0);
   checkAgainstSchema(FORMAT_JSON_SCHEMAS[type], json);
   // Strings must map to exactly one UTF-8 byte string wherever they are hashed or displayed.
   checkUnicode(json, '');

@@ -26,8 +26,13 @@ import {
   OPAQUE_ID_PATTERN,
   PARTY_ID_PATTERN,
   PERIOD_PATTERN,
+  PRIVID_FORMAT_ID,
+  REQUEST_OBJECT_AUDIENCE,
+  REQUEST_OBJECT_FORMAT,
+  RESPONSE_MODES,
   SCOPE_PATTERN,
   SUITE_IDS,
+  TIME_ZONE_PATTERN,
 } from './format-constants.js';
 import {
   ATTRIBUTE_NAME_PATTERN,
@@ -235,7 +240,16 @@ export type Clause = Static<typeof ClauseSchema>;
 export const PseudonymRequestSchema = Type.Object(
   {
     scope: Type.String({ pattern: SCOPE_PATTERN, description: 'Linkability scope chosen by the verifier' }),
-    period: Type.Optional(Type.String({ pattern: PERIOD_PATTERN, description: 'Optional period, e.g. 2025-06-01' })),
+    period: Type.Optional(
+      Type.String({
+        pattern: PERIOD_PATTERN,
+        description:
+          'The current period: a day YYYY-MM-DD, an ISO week YYYY-Www or a month YYYY-MM. Absent: the venue recognises the holder on every visit',
+      }),
+    ),
+    timeZone: Type.Optional(
+      Type.String({ pattern: TIME_ZONE_PATTERN, description: 'Time zone of the period: UTC (default) or ±HH:MM' }),
+    ),
   },
   closed,
 );
@@ -297,16 +311,111 @@ export const PresentationSchema = Type.Object(
     nonce: base64urlField(LIMITS.nonceBytes, LIMITS.nonceBytes, 'The request nonce, echoed'),
     verifierId: partyId('Verifier id'),
     items: Type.Array(PresentationItemSchema, { minItems: 1, maxItems: LIMITS.groups }),
+    salt: Type.Optional(
+      base64urlField(
+        LIMITS.saltBytes,
+        LIMITS.saltBytes,
+        'Fresh holder-chosen salt of the one-time pseudonym context (only when the request asks for no pseudonym)',
+      ),
+    ),
   },
   { ...closed, description: 'privid presentation' },
 );
 export type Presentation = Static<typeof PresentationSchema>;
 
 /** The format schemas by `type`, e.g. for an OpenAPI document. */
+// ---------------------------------------------------------------------------------------------
+// Signed request object (OpenID4VP 1.0 profile: request-object.ts, docs/openid4vp-profile.md)
+// ---------------------------------------------------------------------------------------------
+
+const requestUrl = (description: string) =>
+  Type.String({ pattern: ISSUER_URL_PATTERN, maxLength: LIMITS.urlMaxLength, description });
+const credentialQueryId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', description: 'DCQL credential query id' });
+
+export const CredentialQuerySchema = Type.Object(
+  {
+    id: credentialQueryId,
+    format: Type.Literal(PRIVID_FORMAT_ID),
+    meta: Type.Object(
+      { schema_ref: ClauseSchema.properties.schemaRef, issuers: ClauseSchema.properties.issuers },
+      { ...closed, description: 'privid-bbs: the schema and the accepted issuers (and keys)' },
+    ),
+    claims: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            path: Type.Array(Type.String({ pattern: ATTRIBUTE_NAME_PATTERN, maxLength: 32 }), {
+              minItems: 1,
+              maxItems: 1,
+            }),
+          },
+          closed,
+        ),
+        { maxItems: MAX_ATTRIBUTES + 2, description: 'Attributes disclosed as they are' },
+      ),
+    ),
+    privid_constraints: Type.Array(ConstraintSchema, {
+      maxItems: LIMITS.constraints,
+      description:
+        'Constraints (privid extension): proven in zero knowledge over hidden attributes, checked on disclosed ones',
+    }),
+  },
+  { ...closed, description: 'One acceptable credential (a privid clause)' },
+);
+
+export const DcqlQuerySchema = Type.Object(
+  {
+    credentials: Type.Array(CredentialQuerySchema, { minItems: 1, maxItems: LIMITS.groups * LIMITS.clauses }),
+    credential_sets: Type.Array(
+      Type.Object(
+        {
+          options: Type.Array(Type.Array(credentialQueryId, { minItems: 1, maxItems: 1 }), {
+            minItems: 1,
+            maxItems: LIMITS.clauses,
+          }),
+          required: Type.Optional(Type.Literal(true)),
+        },
+        closed,
+      ),
+      { minItems: 1, maxItems: LIMITS.groups, description: 'One set per request group: all required' },
+    ),
+  },
+  closed,
+);
+
+/** The JWT claims of a signed request object. */
+export const RequestObjectSchema = Type.Object(
+  {
+    aud: Type.Literal(REQUEST_OBJECT_AUDIENCE),
+    client_id: requestUrl('The venue’s registered id: a URL on the verifier service'),
+    response_type: Type.Literal('vp_token'),
+    response_mode: Type.Enum([...RESPONSE_MODES]),
+    response_uri: Type.Optional(requestUrl('Where the wallet POSTs the presentation (direct_post)')),
+    nonce: base64urlField(LIMITS.nonceBytes, LIMITS.nonceBytes, 'Fresh random nonce'),
+    state: Type.String({ pattern: OPAQUE_ID_PATTERN, description: 'The request id' }),
+    iat: Type.Integer({ minimum: 0, maximum: LIMITS.maxTime }),
+    exp: Type.Integer({ minimum: 0, maximum: LIMITS.maxTime }),
+    client_metadata: Type.Object(
+      {
+        client_name: Type.String({
+          pattern: DISPLAY_NAME_PATTERN,
+          maxLength: LIMITS.displayNameMaxLength,
+          description: 'The venue’s registered display name',
+        }),
+      },
+      closed,
+    ),
+    dcql_query: DcqlQuerySchema,
+    privid_pseudonym: Type.Optional(PseudonymRequestSchema),
+  },
+  { ...closed, description: 'privid request object (OpenID4VP 1.0 profile)' },
+);
+
 export const FORMAT_SCHEMAS = {
   [FORMAT_TYPES.credentialOffer]: CredentialOfferSchema,
   [FORMAT_TYPES.issuanceRequest]: IssuanceRequestSchema,
   [FORMAT_TYPES.credential]: CredentialFormatSchema,
   [FORMAT_TYPES.presentationRequest]: PresentationRequestSchema,
   [FORMAT_TYPES.presentation]: PresentationSchema,
+  [REQUEST_OBJECT_FORMAT]: RequestObjectSchema,
 } as const;

@@ -137,6 +137,8 @@ export {
   DISPLAY_NAME_PATTERN,
   SCOPE_PATTERN,
   PERIOD_PATTERN,
+  TIME_ZONE_PATTERN,
+  ORIGIN_PATTERN,
 } from './format-constants.js';
 // The formats' JSON Schemas as plain JSON (the TypeBox definitions they are generated from are
 // server-side: src/credential/formats.ts), and the eval-free checker the parsers use.
@@ -160,7 +162,9 @@ export {
   PRESENTATION_HEADER_TAG,
   presentationHeader,
   PSEUDONYM_CONTEXT_TAG,
+  ONE_TIME_CONTEXT_TAG,
   pseudonymContext,
+  oneTimeContext,
   type PresentationHeaderInput,
 } from './presentation-binding.js';
 export { WELL_FORMED_TEXT_PATTERN, TEXT_PATTERN_MESSAGES, isWellFormedText } from './text.js';
@@ -214,7 +218,6 @@ export {
   type VerificationTagInput,
 } from './verification-tag.js';
 export {
-  ONE_TIME_SCOPE_PREFIX,
   presentationContextId,
   expectedProofLength,
   proveItem,
@@ -224,3 +227,32 @@ export {
   type ItemProof,
   type VerifyItemParams,
 } from './presentation-proof.js';
+
+// The signed request object (OpenID4VP 1.0 profile) and pseudonym periods: see
+// docs/openid4vp-profile.md.
+export {
+  PRIVID_FORMAT_ID,
+  REQUEST_OBJECT_TYP,
+  REQUEST_OBJECT_ALG,
+  REQUEST_OBJECT_AUDIENCE,
+  VERIFIER_JWKS_PATH,
+  RESPONSE_MODES,
+  AUTHORIZATION_REQUEST_SCHEME,
+  originOf,
+  parseRequestObject,
+  presentationRequestOf,
+  requestObjectClaims,
+  authorizationRequestUri,
+  parseAuthorizationRequestUri,
+  type RequestObject,
+  type ResponseMode,
+} from './request-object.js';
+export {
+  PERIOD_UNITS,
+  periodAt,
+  periodUnitOf,
+  isCurrentPeriod,
+  timeZoneOffsetMs,
+  type PeriodUnit,
+  type Period,
+} from './periods.js';

@@ -134,7 +134,11 @@ export function describeProven(p: ProvenConstraint, isDate: boolean): string {
   const text = (v: unknown) => (isDate && typeof v === 'number' ? isoDay(v) : JSON.stringify(v));
   if (p.op === 'gte') return `${p.attribute} >= ${text(p.value)}`;
   if (p.op === 'lte') return `${p.attribute} <= ${text(p.value)}`;
-  if (p.op === 'in') return `${p.attribute} in {${(p.value as readonly unknown[]).map(text).join(', ')}}`;
+  if (p.op === 'in') {
+    const set = p.value as readonly unknown[];
+    // `eq` is proven as a one-element set: say it the way it was asked.
+    return set.length === 1 ? `${p.attribute} = ${text(set[0])}` : `${p.attribute} in {${set.map(text).join(', ')}}`;
+  }
   return `${p.attribute} != ${text(p.value)}`;
 }
 

@@ -27,7 +27,7 @@ import { fromBase64urlOrUndefined, hasOwn } from './bytes.js';
 import { credentialMessageScalars, disclosedScalars, disclosureIndexes, messageCount } from './encoding.js';
 import type { Credential, PresentationRequest } from './format-parsers.js';
 import { bbsPredicates, type ProvenConstraint } from './predicates.js';
-import { pseudonymContext } from './presentation-binding.js';
+import { oneTimeContext, pseudonymContext } from './presentation-binding.js';
 import {
   contentsOf,
   CREDENTIAL_HEADER,
@@ -40,27 +40,38 @@ import {
 import { formatSchemaRef, type AttributeValue, type CredentialSchema } from './schema.js';
 import { verificationTagMatches } from './verification-tag.js';
 
-/** Scope prefix of the one-time pseudonym context used when a request asks for no pseudonym. */
-export const ONE_TIME_SCOPE_PREFIX = 'privid:one-time:';
-
 /**
  * The context_id of every pseudonym in a presentation answering `request`:
- * - the request asks for `{ scope, period? }`: `pseudonymContext({ verifierId, scope, period })`,
- *   stable per verifier, scope and period;
- * - otherwise `pseudonymContext({ verifierId, scope: "privid:one-time:" + nonce })` (the request's
- *   base64url nonce), fresh for every request, so nothing links two visits.
+ * - the request asks for `{ scope, period?, timeZone? }`: `pseudonymContext({ origin, verifierId,
+ *   scope, period, timeZone })`, where `origin` is the verifier origin the wallet authenticated
+ *   (required: a scoped pseudonym is never given to an unauthenticated verifier);
+ * - otherwise `oneTimeContext({ verifierId, salt })` with the holder's fresh `salt`, so nothing
+ *   links two visits, not even a reused nonce.
  */
 export function presentationContextId(
-  request: Pick<PresentationRequest, 'verifierId' | 'nonce' | 'pseudonym'>,
+  request: Pick<PresentationRequest, 'verifierId' | 'pseudonym'>,
+  binding: { readonly origin?: string | undefined; readonly salt?: Uint8Array | string | undefined },
 ): Uint8Array {
   if (request.pseudonym) {
+    if (binding.origin === undefined) {
+      throw new CredentialCryptoError(
+        'INVALID_INPUT',
+        '/origin',
+        'a scoped pseudonym needs the authenticated verifier origin',
+      );
+    }
     return pseudonymContext({
+      origin: binding.origin,
       verifierId: request.verifierId,
       scope: request.pseudonym.scope,
       period: request.pseudonym.period,
+      timeZone: request.pseudonym.timeZone,
     });
   }
-  return pseudonymContext({ verifierId: request.verifierId, scope: `${ONE_TIME_SCOPE_PREFIX}${request.nonce}` });
+  if (binding.salt === undefined) {
+    throw new CredentialCryptoError('INVALID_INPUT', '/salt', 'a one-time pseudonym needs the holder salt');
+  }
+  return oneTimeContext({ verifierId: request.verifierId, salt: binding.salt });
 }
 
 /** Byte length of a proof disclosing `disclosedCount` messages besides schema and issuerKeyId. */

@@ -82,6 +82,8 @@ export const QR_FIELD_KEYS: Readonly<Record<string, number>> = Object.freeze({
   period: 27,
   proven: 28,
   predicateProof: 29,
+  timeZone: 30,
+  salt: 31,
 });
 const FIELD_NAMES = new Map<number, string>(Object.entries(QR_FIELD_KEYS).map(([name, key]) => [key, name]));
 

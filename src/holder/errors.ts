@@ -44,15 +44,31 @@ export const HOLDER_ERROR_CODES = [
    * would give it the same one-time pseudonym, i.e. let it link two visits.
    */
   'NONCE_REUSED',
-  /** Bad arguments to an SDK call. */
+  /** Bad arguments to an SDK call (e.g. `today` in milliseconds instead of a day number). */
   'INVALID_ARGUMENT',
+  /** The request object's signature does not verify with a key its verifier origin publishes. */
+  'REQUEST_SIGNATURE_INVALID',
+  /** The request object names a key of another origin than its verifier (`jku`, or a key in the header). */
+  'VERIFIER_KEY_OTHER_ORIGIN',
+  /** The request object's response URL is on another origin than the key that signed it. */
+  'RESPONSE_URI_OTHER_ORIGIN',
+  /** The verifier origin's keys could not be fetched, and none are cached (offline kiosk). */
+  'VERIFIER_KEY_UNAVAILABLE',
+  /** The pseudonym period is not the current one on the wallet's clock. */
+  'PERIOD_NOT_CURRENT',
+  /** A scoped pseudonym was asked for in a request that is not signed: the verifier is unknown. */
+  'UNAUTHENTICATED_VERIFIER',
+  /** The holder declined on the consent screen (or did not allow a persistent pseudonym). */
+  'CONSENT_DECLINED',
+  /** The verifier service answered with an error that is not problem+json, or not its outcome. */
+  'VERIFIER_ERROR',
 ] as const;
 
 export type HolderErrorCode = (typeof HOLDER_ERROR_CODES)[number];
 
 export interface HolderErrorOptions {
-  /** `'issuer'`: `code` is the issuer's problem+json code. Default `'wallet'`. */
-  readonly source?: 'wallet' | 'issuer';
+  /** `'issuer'` / `'verifier'`: `code` is that service's problem+json code. Default `'wallet'`. */
+  readonly source?: 'wallet' | 'issuer' | 'verifier';
   /** HTTP status, for issuer errors. */
   readonly status?: number;
   /** The issuer's problem+json object, as received. */
@@ -66,7 +82,7 @@ export class HolderError extends Error {
   override readonly name = 'HolderError';
   /** A `HolderErrorCode`, or the issuer's code when `source === 'issuer'`. */
   readonly code: HolderErrorCode | (string & {});
-  readonly source: 'wallet' | 'issuer';
+  readonly source: 'wallet' | 'issuer' | 'verifier';
   readonly status: number | undefined;
   readonly problem: Readonly<Record<string, unknown>> | undefined;
   readonly path: string | undefined;

@@ -10,7 +10,22 @@ export {
   type AcceptOfferOptions,
   type PresentOptions,
   type PresentationChoice,
+  type ConsentRequest,
+  type ConsentAnswer,
+  type RespondOptions,
+  type RespondResult,
+  PERSISTENT_PSEUDONYM_NOTICE,
 } from './wallet.js';
+export {
+  authenticateRequest,
+  isCompactJws,
+  verifierJwksUrl,
+  MemoryVerifierKeyStore,
+  CLOCK_SKEW_MS,
+  type VerifierKeyStore,
+  type AuthenticatedRequest,
+  type AuthenticateOptions,
+} from './verifier-auth.js';
 export {
   HolderError,
   isHolderError,
@@ -29,6 +44,8 @@ export {
 } from './stores.js';
 export {
   fetchTransport,
+  fetchVerifierTransport,
+  type VerifierTransport,
   redeemUrl,
   issuerMetadataUrl,
   publicKeyFromMetadata,

@@ -9,7 +9,12 @@
  *        → 4xx/5xx application/problem+json { type, title, status, code, detail? }
  *   GET  issuer metadata: `issuerMetadataUrl(offer)` → { keys: [{ kid, suite, status, jwk }] , ... }
  */
-import { fromBase64urlOrUndefined, type CredentialOffer, type IssuanceRequest } from '../credential/index.js';
+import {
+  fromBase64urlOrUndefined,
+  type CredentialOffer,
+  type IssuanceRequest,
+  type Presentation,
+} from '../credential/index.js';
 import { octetsToPublicKey } from '../bbs/index.js';
 import { HolderError } from './errors.js';
 
@@ -51,10 +56,21 @@ function trimSlash(url: string): string {
 
 const CODE_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
 
-/** The default Transport, over `fetch`. */
-export function fetchTransport(options: FetchTransportOptions = {}): Transport {
+interface CallInit {
+  readonly method: 'GET' | 'POST';
+  readonly body?: string;
+  readonly contentType?: string;
+  readonly accept?: string;
+  /** Whose answer it is, for errors: the issuer's or the verifier's. */
+  readonly party: 'issuer' | 'verifier';
+  /** Return the body as text (a JWS) instead of JSON. */
+  readonly text?: boolean;
+}
+
+/** One HTTP call over `fetch` with a timeout; problem+json answers become HolderErrors. */
+function httpCall(options: FetchTransportOptions) {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const call = async (url: string, init: { method: string; body?: string }): Promise<unknown> => {
+  return async (url: string, init: CallInit): Promise<unknown> => {
     const doFetch = options.fetch ?? globalThis.fetch;
     if (typeof doFetch !== 'function') throw new HolderError('NETWORK_ERROR', 'no fetch implementation available');
     const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
@@ -64,8 +80,8 @@ export function fetchTransport(options: FetchTransportOptions = {}): Transport {
       response = await doFetch(url, {
         method: init.method,
         headers: {
-          accept: 'application/json, application/problem+json',
-          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+          accept: init.accept ?? 'application/json, application/problem+json',
+          ...(init.body === undefined ? {} : { 'content-type': init.contentType ?? 'application/json' }),
           ...options.headers,
         },
         body: init.body,
@@ -84,26 +100,70 @@ export function fetchTransport(options: FetchTransportOptions = {}): Transport {
         cause: error,
       });
     }
-    const body = parseJson(text);
+    const fallback = init.party === 'issuer' ? 'ISSUER_ERROR' : 'VERIFIER_ERROR';
     if (!response.ok) {
+      const body = parseJson(text);
       const contentType = response.headers.get('content-type') ?? '';
       if (isObject(body) && (contentType.includes('problem+json') || typeof body.code === 'string')) {
-        const code = typeof body.code === 'string' && CODE_PATTERN.test(body.code) ? body.code : 'ISSUER_ERROR';
+        const code = typeof body.code === 'string' && CODE_PATTERN.test(body.code) ? body.code : fallback;
         const detail = typeof body.detail === 'string' ? body.detail : typeof body.title === 'string' ? body.title : '';
-        throw new HolderError(code, `the issuer answered ${response.status} ${code}${detail ? `: ${detail}` : ''}`, {
-          source: code === 'ISSUER_ERROR' ? 'wallet' : 'issuer',
-          status: response.status,
-          problem: body,
-        });
+        throw new HolderError(
+          code,
+          `the ${init.party} answered ${response.status} ${code}${detail ? `: ${detail}` : ''}`,
+          {
+            source: code === fallback ? 'wallet' : init.party,
+            status: response.status,
+            problem: body,
+          },
+        );
       }
-      throw new HolderError('ISSUER_ERROR', `the issuer answered ${response.status}`, { status: response.status });
+      throw new HolderError(fallback, `the ${init.party} answered ${response.status}`, { status: response.status });
     }
+    if (init.text) return text;
+    const body = parseJson(text);
     if (body === undefined) throw new HolderError('INVALID_RESPONSE', `${url} did not answer JSON`);
     return body;
   };
+}
+
+/** The default Transport, over `fetch`. */
+export function fetchTransport(options: FetchTransportOptions = {}): Transport {
+  const call = httpCall(options);
   return {
-    redeem: (offer, request) => call(redeemUrl(offer), { method: 'POST', body: JSON.stringify(request) }),
-    issuerMetadata: (offer) => call(issuerMetadataUrl(offer), { method: 'GET' }),
+    redeem: (offer, request) =>
+      call(redeemUrl(offer), { method: 'POST', body: JSON.stringify(request), party: 'issuer' }),
+    issuerMetadata: (offer) => call(issuerMetadataUrl(offer), { method: 'GET', party: 'issuer' }),
+  };
+}
+
+/**
+ * How the wallet talks to a verifier service (`wallet.respond`): fetch the signed request object,
+ * the origin's keys, and post the presentation to the response URL.
+ *
+ *   GET  request_uri                           → 200 application/oauth-authz-req+jwt (compact JWS)
+ *   GET  `${origin}/.well-known/jwks.json`     → 200 JWKS (the service's request-signing keys)
+ *   POST response_uri, the Presentation JSON   → 200 { requestId, status, reasons }
+ */
+export interface VerifierTransport {
+  requestObject(requestUri: string): Promise<string>;
+  verifierKeys(jwksUrl: string): Promise<unknown>;
+  submit(responseUri: string, presentation: Presentation): Promise<unknown>;
+}
+
+export function fetchVerifierTransport(options: FetchTransportOptions = {}): VerifierTransport {
+  const call = httpCall(options);
+  return {
+    requestObject: async (requestUri) =>
+      (await call(requestUri, {
+        method: 'GET',
+        accept: 'application/oauth-authz-req+jwt, application/problem+json',
+        party: 'verifier',
+        text: true,
+      })) as string,
+    verifierKeys: (jwksUrl) =>
+      call(jwksUrl, { method: 'GET', accept: 'application/jwk-set+json, application/json', party: 'verifier' }),
+    submit: (responseUri, presentation) =>
+      call(responseUri, { method: 'POST', body: JSON.stringify(presentation), party: 'verifier' }),
   };
 }
 

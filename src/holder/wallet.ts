@@ -18,8 +18,11 @@ import {
   isCredentialError,
   parseCredentialOffer,
   parsePresentation,
+  parseAuthorizationRequestUri,
   parsePresentationRequest,
   presentationContextId,
+  isDayNumber,
+  LIMITS,
   presentationHeader,
   proveItem,
   toBase64url,
@@ -45,7 +48,21 @@ import {
   type SecretStore,
   type StoredCredential,
 } from './stores.js';
-import { fetchTransport, publicKeyFromMetadata, type Transport } from './transport.js';
+import {
+  fetchTransport,
+  fetchVerifierTransport,
+  publicKeyFromMetadata,
+  type Transport,
+  type VerifierTransport,
+} from './transport.js';
+import {
+  authenticateRequest,
+  isCompactJws,
+  MemoryVerifierKeyStore,
+  verifierJwksUrl,
+  type AuthenticatedRequest,
+  type VerifierKeyStore,
+} from './verifier-auth.js';
 
 export const DEFAULT_SECRET_ID = 'holder-secret-1';
 const DEFAULT_NONCE_REUSE_WINDOW_MS = 10 * 60_000;
@@ -67,6 +84,13 @@ export interface WalletOptions {
   readonly nonceLog?: NonceLog;
   /** How long after first answering a nonce the wallet answers it again (retries). Default 10 min. */
   readonly nonceReuseWindowMs?: number;
+  /** Verifier calls of `respond`. Default: `fetchVerifierTransport()`. */
+  readonly verifierTransport?: VerifierTransport;
+  /**
+   * Request-signing keys (JWKS) per verifier origin: filled by `respond`, read by `present` for
+   * an offline kiosk's signed request. Default: in memory.
+   */
+  readonly verifierKeys?: VerifierKeyStore;
 }
 
 export interface AcceptOfferOptions {
@@ -81,11 +105,67 @@ export interface AcceptOfferOptions {
 export type PresentationChoice = string | { readonly credentialId: string; readonly clauseIndex?: number } | undefined;
 
 export interface PresentOptions {
-  /** Day number from the wallet's clock. */
+  /** Day number from the wallet's clock (days since 1970-01-01 UTC, not milliseconds). */
   readonly today: number;
   /** What the user picked on the consent screen, by group index; the best candidate otherwise. */
   readonly choices?: readonly PresentationChoice[];
+  /**
+   * For a request that asks for a pseudonym that persists (no period): the holder allowed the
+   * venue to recognise them on every visit. Without it such a request is refused (CONSENT_DECLINED).
+   */
+  readonly allowPersistentPseudonym?: boolean;
 }
+
+/** What the consent screen must show: exactly what would be disclosed and proven, and to whom. */
+export interface ConsentRequest {
+  /** The verifier as authenticated: its origin (from its signing key), registered id and name. */
+  readonly verifier: { readonly origin: string; readonly id: string; readonly name: string };
+  /** Per group, the credential that would be used and exactly the values the venue would see. */
+  readonly disclosures: readonly MatchCandidate[];
+  /** Every candidate per group, for a picker. */
+  readonly match: MatchResult;
+  /**
+   * Absent: a one-time pseudonym nobody can link. Present: the venue will recognise the holder
+   * within `period` (persistent false), or on every visit (persistent true: show `notice` and
+   * ask for its own consent, `allowPersistentPseudonym`).
+   */
+  readonly pseudonym?: {
+    readonly scope: string;
+    readonly period?: string;
+    readonly timeZone: string;
+    readonly persistent: boolean;
+    readonly notice: string;
+  };
+}
+
+export type ConsentAnswer =
+  | boolean
+  | {
+      readonly approve: boolean;
+      readonly choices?: readonly PresentationChoice[];
+      readonly allowPersistentPseudonym?: boolean;
+    };
+
+export interface RespondOptions {
+  /** Day number from the wallet's clock. */
+  readonly today: number;
+  /** The consent screen: called once, after the request is authenticated and matched. */
+  readonly consent: (request: ConsentRequest) => ConsentAnswer | Promise<ConsentAnswer>;
+  /** Replaces the wallet's verifier transport for this call (e.g. a test's or a proxy's fetch). */
+  readonly fetch?: typeof fetch;
+}
+
+/** The verifier service's answer to a presentation. */
+export interface RespondResult {
+  readonly requestId: string;
+  readonly status: 'accepted' | 'rejected';
+  readonly reasons: readonly { readonly code: string; readonly message?: string }[];
+  /** The verifier as authenticated. */
+  readonly verifier: { readonly origin: string; readonly id: string; readonly name: string };
+}
+
+export const PERSISTENT_PSEUDONYM_NOTICE = 'this venue will recognise you on every visit';
+const PERIOD_NOTICE = 'this venue will recognise you again until the end of the period';
 
 export class Wallet {
   readonly secrets: SecretStore;
@@ -96,6 +176,8 @@ export class Wallet {
   readonly #now: () => number;
   readonly #nonces: NonceLog;
   readonly #nonceWindow: number;
+  readonly verifierTransport: VerifierTransport;
+  readonly verifierKeys: VerifierKeyStore;
   #secretReady: Promise<void> | undefined;
 
   constructor(options: WalletOptions = {}) {
@@ -110,6 +192,8 @@ export class Wallet {
     this.#now = options.now ?? (() => Date.now());
     this.#nonces = options.nonceLog ?? new MemoryNonceLog();
     this.#nonceWindow = options.nonceReuseWindowMs ?? DEFAULT_NONCE_REUSE_WINDOW_MS;
+    this.verifierTransport = options.verifierTransport ?? fetchVerifierTransport();
+    this.verifierKeys = options.verifierKeys ?? new MemoryVerifierKeyStore();
   }
 
   /**
@@ -203,7 +287,10 @@ export class Wallet {
    * would disclose, or why none does. Accepts the request as an object, JSON or QR text.
    */
   async match(requestInput: unknown, options: { readonly today: number }): Promise<MatchResult> {
-    const request = parseRequestInput(requestInput);
+    checkToday(options?.today);
+    const request = isCompactJws(requestInput)
+      ? (await this.#authenticateCached(requestInput)).request
+      : parseRequestInput(requestInput);
     return matchRequest(request, await this.credentials.list(), this.schemas, {
       today: options.today,
       nowSeconds: Math.floor(this.#now() / 1000),
@@ -216,9 +303,138 @@ export class Wallet {
    * request id, group), all items carrying the pseudonym of one holder secret for one context.
    */
   async present(requestInput: unknown, options: PresentOptions): Promise<Presentation> {
+    checkToday(options?.today);
+    if (isCompactJws(requestInput)) {
+      // An offline kiosk's signed request: authenticated with the origin's cached keys.
+      const authenticated = await this.#authenticateCached(requestInput);
+      if (authenticated.claims.response_mode !== 'privid_qr') {
+        throw new HolderError('INVALID_REQUEST', 'this request is answered online: use wallet.respond');
+      }
+      return this.#present(authenticated.request, options, authenticated.origin);
+    }
     const request = parseRequestInput(requestInput);
+    if (request.pseudonym) {
+      throw new HolderError(
+        'UNAUTHENTICATED_VERIFIER',
+        'the request asks for a pseudonym but is not signed: the wallet cannot tell which venue would recognise you',
+      );
+    }
+    return this.#present(request, options, undefined);
+  }
+
+  /**
+   * Answers a venue's request from its QR text alone: fetches the signed request object named by
+   * `openid4vp://?client_id=…&request_uri=…` (or a bare request_uri), authenticates it (signature
+   * by a key of the client_id's origin, response URL on that origin, not expired, pseudonym period
+   * current), matches, asks `consent` with exactly what would be disclosed, then proves and posts
+   * the presentation to the response URL. Returns the service's outcome. Every refusal happens
+   * before a proof is made.
+   */
+  async respond(qrOrUrl: string, options: RespondOptions): Promise<RespondResult> {
+    checkToday(options?.today);
+    if (typeof options.consent !== 'function') throw new HolderError('INVALID_ARGUMENT', 'consent must be a function');
+    if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+      throw new HolderError('INVALID_ARGUMENT', 'fetch must be a function');
+    }
+    let reference: { clientId?: string; requestUri: string };
+    try {
+      reference = parseAuthorizationRequestUri(qrOrUrl);
+    } catch (error) {
+      if (error instanceof CredentialFormatError) {
+        throw new HolderError('INVALID_REQUEST', `not a request reference: ${error.message}`, {
+          cause: error,
+          path: error.path,
+        });
+      }
+      throw error;
+    }
+    const transport = options.fetch ? fetchVerifierTransport({ fetch: options.fetch }) : this.verifierTransport;
+    const jws = await transport.requestObject(reference.requestUri);
+    if (typeof jws !== 'string') throw new HolderError('INVALID_RESPONSE', 'the request object is not text');
+    const authenticated = await authenticateRequest(jws.trim(), {
+      nowMs: this.#now(),
+      keys: async (origin, refresh) => {
+        const cached = refresh ? undefined : await this.verifierKeys.get(origin);
+        if (cached !== undefined) return cached;
+        const fetched = await transport.verifierKeys(verifierJwksUrl(origin));
+        await this.verifierKeys.set(origin, fetched);
+        return fetched;
+      },
+    });
+    const { claims, request, origin } = authenticated;
+    if (reference.clientId !== undefined && reference.clientId !== claims.client_id) {
+      throw new HolderError('INVALID_REQUEST', 'the QR code names another client_id than the signed request');
+    }
+    if (claims.response_mode !== 'direct_post' || claims.response_uri === undefined) {
+      throw new HolderError('INVALID_REQUEST', 'this request is answered by QR code: use wallet.presentQr');
+    }
+    const verifier = { origin, id: request.verifierId, name: request.verifierName };
+    const records = await this.credentials.list();
+    const match = matchRequest(request, records, this.schemas, {
+      today: options.today,
+      nowSeconds: Math.floor(this.#now() / 1000),
+    });
+    const proposed = choose(match, records, undefined);
+    const answer = await options.consent({
+      verifier,
+      disclosures: proposed,
+      match,
+      ...(request.pseudonym
+        ? {
+            pseudonym: {
+              scope: request.pseudonym.scope,
+              ...(request.pseudonym.period !== undefined ? { period: request.pseudonym.period } : {}),
+              timeZone: request.pseudonym.timeZone ?? 'UTC',
+              persistent: request.pseudonym.period === undefined,
+              notice: request.pseudonym.period === undefined ? PERSISTENT_PSEUDONYM_NOTICE : PERIOD_NOTICE,
+            },
+          }
+        : {}),
+    });
+    const approved = typeof answer === 'boolean' ? answer : answer?.approve === true;
+    if (!approved) throw new HolderError('CONSENT_DECLINED', 'the holder declined');
+    const presentation = await this.#present(
+      request,
+      {
+        today: options.today,
+        ...(typeof answer === 'object' && answer.choices ? { choices: answer.choices } : {}),
+        ...(typeof answer === 'object' && answer.allowPersistentPseudonym ? { allowPersistentPseudonym: true } : {}),
+      },
+      origin,
+    );
+    const outcome = await transport.submit(claims.response_uri, presentation);
+    return { ...submitOutcome(outcome, request.requestId), verifier };
+  }
+
+  async #authenticateCached(jws: string): Promise<AuthenticatedRequest> {
+    return authenticateRequest(jws.trim(), {
+      nowMs: this.#now(),
+      keys: async (origin) => {
+        const keys = await this.verifierKeys.get(origin);
+        if (keys === undefined) {
+          throw new HolderError(
+            'VERIFIER_KEY_UNAVAILABLE',
+            `no keys of ${origin} are cached: answer one of its requests online first, or load its JWKS`,
+          );
+        }
+        return keys;
+      },
+    });
+  }
+
+  async #present(
+    request: PresentationRequest,
+    options: PresentOptions,
+    origin: string | undefined,
+  ): Promise<Presentation> {
     const nowMs = this.#now();
     if (request.expiresAt * 1000 < nowMs) throw new HolderError('REQUEST_EXPIRED', 'the request has expired');
+    if (request.pseudonym && request.pseudonym.period === undefined && options.allowPersistentPseudonym !== true) {
+      throw new HolderError(
+        'CONSENT_DECLINED',
+        `the venue asks for a pseudonym without a period (${PERSISTENT_PSEUDONYM_NOTICE}): that needs allowPersistentPseudonym`,
+      );
+    }
     const records = await this.credentials.list();
     const match = matchRequest(request, records, this.schemas, { today: options.today });
     const chosen = choose(match, records, options.choices);
@@ -230,7 +446,9 @@ export class Wallet {
         'this verifier already used this nonce: answering again would let it link the two visits',
       );
     }
-    const contextId = presentationContextId(request);
+    // A one-time context gets a fresh salt of the holder's: nothing the verifier sends makes two equal.
+    const salt = request.pseudonym ? undefined : globalThis.crypto.getRandomValues(new Uint8Array(LIMITS.saltBytes));
+    const contextId = presentationContextId(request, { origin, salt });
     const byId = new Map(records.map((record) => [record.id, record]));
     const secrets = new Map<string, Uint8Array>();
     const items: PresentationItem[] = [];
@@ -314,6 +532,7 @@ export class Wallet {
       nonce: request.nonce,
       verifierId: request.verifierId,
       items,
+      ...(salt ? { salt: toBase64url(salt) } : {}),
     });
     await this.#nonces.record(nonceKey, nowMs);
     return presentation;
@@ -338,6 +557,38 @@ export class Wallet {
       throw new HolderError('SECRET_STORE_ERROR', `the secret store failed: ${messageOf(error)}`, { cause: error });
     }
   }
+}
+
+/** `today` is a day number: milliseconds (or seconds) are a caller's mistake, not an expired credential. */
+function checkToday(today: unknown): void {
+  if (!isDayNumber(today)) {
+    throw new HolderError(
+      'INVALID_ARGUMENT',
+      `today must be a day number (days since 1970-01-01 UTC, e.g. Math.floor(Date.now() / 86400000)), got ${String(today)}`,
+    );
+  }
+}
+
+/** The verifier service's outcome: `{ requestId, status, reasons }`. */
+function submitOutcome(body: unknown, requestId: string): Omit<RespondResult, 'verifier'> {
+  const b = body as { requestId?: unknown; status?: unknown; reasons?: unknown } | null;
+  if (
+    typeof b !== 'object' ||
+    b === null ||
+    b.requestId !== requestId ||
+    (b.status !== 'accepted' && b.status !== 'rejected') ||
+    !Array.isArray(b.reasons)
+  ) {
+    throw new HolderError('INVALID_RESPONSE', 'the verifier did not answer with the outcome of this request');
+  }
+  const reasons = (b.reasons as unknown[]).slice(0, 32).map((r) => {
+    const reason = r as { code?: unknown; message?: unknown };
+    return {
+      code: typeof reason?.code === 'string' ? reason.code.slice(0, 64) : 'UNKNOWN',
+      ...(typeof reason?.message === 'string' ? { message: reason.message.slice(0, 512) } : {}),
+    };
+  });
+  return { requestId, status: b.status, reasons };
 }
 
 function messageOf(error: unknown): string {

@@ -27,7 +27,9 @@ export type AuditAction =
   | 'venue.disabled'
   | 'policy.created'
   | 'trusted_issuer.added'
-  | 'trusted_issuer.removed';
+  | 'trusted_issuer.removed'
+  | 'verifier_key.created'
+  | 'verifier_key.rotated';
 
 /** Who made a request: the admin, a lab (by lab id), or an anonymous holder. */
 export type Actor =

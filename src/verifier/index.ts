@@ -5,6 +5,8 @@
 export {
   verifyPresentation,
   bindingReasons,
+  provesValidityOn,
+  validityConstraints,
   VERIFICATION_REASON_CODES,
   type VerificationReasonCode,
   type VerificationReason,

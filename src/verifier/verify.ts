@@ -38,6 +38,10 @@ import {
   presentationHeader,
   resolveConstraint,
   verifyItemDetailed,
+  resolveDay,
+  verifyItem,
+  ORIGIN_PATTERN,
+  type Constraint,
   type AttributeValue,
   type ProvenConstraint,
   type Presentation,
@@ -73,9 +77,9 @@ export const VERIFICATION_REASON_CODES = [
   'UNDISCLOSED_ATTRIBUTE',
   /** A value the clause does not ask for is disclosed. */
   'EXTRA_DISCLOSURE',
-  /** The disclosed validFrom is after today. */
+  /** The disclosed validFrom is after today, or `validFrom <= today` is not proven for the verifier's day. */
   'NOT_YET_VALID',
-  /** The disclosed validUntil is before today. */
+  /** The disclosed validUntil is before today, or `validUntil >= today` is not proven for the verifier's day. */
   'EXPIRED',
   /** A constraint is false on the disclosed value. */
   'CONSTRAINT_FAILED',
@@ -86,6 +90,11 @@ export const VERIFICATION_REASON_CODES = [
   'PREDICATE_MISMATCH',
   /** The BBS proof verifies but a proven constraint does not hold (its predicate proof fails). */
   'PREDICATE_FAILED',
+  /**
+   * The clause does not prove the credential valid on the verifier's day (it lacks
+   * `validUntil gte today` or `validFrom lte today`) and the verifier did not opt out.
+   */
+  'VALIDITY_UNCHECKED',
   /** An item has no pseudonym, or the items' pseudonyms differ (not one holder). */
   'PSEUDONYM_MISMATCH',
   /**
@@ -134,8 +143,19 @@ export type VerificationResult =
 export interface VerifyOptions {
   /** The verifier's day number (days since 1970-01-01 UTC) from its clock. */
   readonly today: number;
-  /** Unix seconds; when given, an expired request is rejected (`REQUEST_EXPIRED`). */
-  readonly nowSeconds?: number;
+  /** The verifier's clock, Unix seconds (required): an expired request is rejected (`REQUEST_EXPIRED`). */
+  readonly nowSeconds: number;
+  /**
+   * The verifier's own origin (`https://host[:port]`), whose key signs its requests: required when
+   * the request asks for a scoped pseudonym, which the wallet computes over the origin it
+   * authenticated (see pseudonymContext).
+   */
+  readonly origin?: string;
+  /**
+   * Accept clauses that do not prove the credential valid on `today` (no `validUntil gte today` and
+   * `validFrom lte today` constraints). Default false: such a clause is rejected (`VALIDITY_UNCHECKED`).
+   */
+  readonly allowUncheckedValidity?: boolean;
   /** Schemas the verifier reads. Default `builtinSchemaRegistry()`. */
   readonly schemas?: SchemaRegistry;
 }
@@ -237,8 +257,8 @@ function verifyUnchecked(
 ): VerificationResult {
   if (typeof options !== 'object' || options === null) throw new Malformed('/options', 'options are required');
   if (!isDayNumber(options.today)) throw new Malformed('/options/today', 'today must be a day number');
-  if (options.nowSeconds !== undefined && !Number.isSafeInteger(options.nowSeconds)) {
-    throw new Malformed('/options/nowSeconds', 'nowSeconds must be an integer');
+  if (!Number.isSafeInteger(options.nowSeconds) || options.nowSeconds < 0) {
+    throw new Malformed('/options/nowSeconds', "nowSeconds (the verifier's clock, Unix seconds) is required");
   }
   const request = parseInput(requestInput, 'request', parsePresentationRequest, '/request');
   const presentation = parseInput(presentationInput, 'presentation', parsePresentation, '/presentation');
@@ -253,6 +273,23 @@ function verifyUnchecked(
   const reasons: VerificationReason[] = [];
 
   reasons.push(...bindingReasons(presentation, request, options.nowSeconds));
+  // The pseudonym context: over the verifier's origin for a scoped pseudonym, over the holder's
+  // salt for a one-time one.
+  let contextId: Uint8Array | undefined;
+  if (request.pseudonym) {
+    if (typeof options.origin !== 'string' || !new RegExp(ORIGIN_PATTERN).test(options.origin)) {
+      throw new Malformed('/options/origin', 'a request with a scoped pseudonym needs the verifier origin');
+    }
+    if (presentation.salt !== undefined) {
+      reasons.push({ code: 'MALFORMED', path: '/presentation/salt', message: 'a scoped pseudonym takes no salt' });
+    } else contextId = presentationContextId(request, { origin: options.origin });
+  } else if (presentation.salt === undefined) {
+    reasons.push({
+      code: 'PSEUDONYM_MISMATCH',
+      path: '/presentation/salt',
+      message: 'a one-time pseudonym needs the holder salt',
+    });
+  } else contextId = presentationContextId(request, { salt: presentation.salt });
   for (let i = request.groups.length; i < presentation.items.length; i++) {
     reasons.push({ code: 'MALFORMED', path: `/presentation/items/${i}`, message: `the request has no group ${i}` });
   }
@@ -265,7 +302,7 @@ function verifyUnchecked(
       reasons.push({ code: 'MISSING_GROUP', groupIndex, message: `no item answers group ${groupIndex}` });
       return;
     }
-    const result = checkItem(request, presentation, item, groupIndex, index, schemas, options.today, bound);
+    const result = checkItem(request, presentation, item, groupIndex, index, schemas, options, contextId, bound);
     reasons.push(...result.reasons);
     if (result.disclosed) disclosed.push(result.disclosed);
   });
@@ -293,9 +330,11 @@ function checkItem(
   groupIndex: number,
   index: TrustIndex,
   schemas: SchemaRegistry,
-  today: number,
+  options: VerifyOptions,
+  contextId: Uint8Array | undefined,
   checkProof: boolean,
 ): { reasons: VerificationReason[]; disclosed?: DisclosedItem } {
+  const today = options.today;
   const at = `/presentation/items/${groupIndex}`;
   const reasons: VerificationReason[] = [];
   const push = (code: VerificationReasonCode, path: string, message: string) =>
@@ -373,7 +412,7 @@ function checkItem(
       const wantedStatement = resolveConstraint(constraint, schema, today);
       if (!wantedStatement || !implies(proven[i]!, wantedStatement)) {
         push(
-          'PREDICATE_MISMATCH',
+          validityReason(constraint) ?? 'PREDICATE_MISMATCH',
           `${at}/proven/${i}`,
           `does not prove ${constraint.attribute} ${constraint.op} ${JSON.stringify(constraint.value)}`,
         );
@@ -383,12 +422,28 @@ function checkItem(
   if (proven.length > 0 && item.predicateProof === undefined) {
     push('PREDICATE_MISMATCH', `${at}/predicateProof`, 'proven constraints need a predicate proof');
   }
+  // Fail closed on validity: the clause must prove the credential valid today, unless the verifier opted out.
+  if (!options.allowUncheckedValidity && !provesValidityOn(clause.constraints, today)) {
+    push(
+      'VALIDITY_UNCHECKED',
+      `/request/groups/${groupIndex}/anyOf/${item.clauseIndex}/constraints`,
+      'the clause does not prove the credential valid today (validUntil gte today and validFrom lte today)',
+    );
+  }
   if (item.pseudonym === undefined) {
     push('PSEUDONYM_MISMATCH', `${at}/pseudonym`, 'every privid presentation item carries a pseudonym');
   }
 
   // The proof, last and only for an item that passed everything else.
-  if (!checkProof || reasons.length > 0 || publicKey === undefined || item.pseudonym === undefined) return { reasons };
+  if (
+    !checkProof ||
+    reasons.length > 0 ||
+    publicKey === undefined ||
+    item.pseudonym === undefined ||
+    contextId === undefined
+  ) {
+    return { reasons };
+  }
   try {
     const outcome = verifyItemDetailed({
       suite: item.suite,
@@ -405,7 +460,7 @@ function checkItem(
         requestId: presentation.requestId,
         groupIndex,
       }),
-      contextId: presentationContextId(request),
+      contextId,
       proven,
       predicateProof: item.predicateProof === undefined ? undefined : fromBase64url(item.predicateProof),
     });
@@ -443,6 +498,39 @@ function checkItem(
       proven,
     },
   };
+}
+
+/**
+ * The reason for a validity predicate proven for another day than the verifier's (a wallet whose
+ * credential expired, or whose clock is behind): the person at the door needs "expired", not a
+ * protocol term. Undefined for any other constraint.
+ */
+function validityReason(constraint: Constraint): 'EXPIRED' | 'NOT_YET_VALID' | undefined {
+  if (constraint.attribute === 'validUntil' && constraint.op === 'gte') return 'EXPIRED';
+  if (constraint.attribute === 'validFrom' && constraint.op === 'lte') return 'NOT_YET_VALID';
+  return undefined;
+}
+
+/**
+ * Whether constraints make a credential prove it is valid on `today`: `validUntil gte` a day not
+ * before today and `validFrom lte` a day not after it (see validityConstraints).
+ */
+export function provesValidityOn(constraints: readonly Constraint[], today: number): boolean {
+  const bound = (attribute: string, op: 'gte' | 'lte', ok: (day: number) => boolean) =>
+    constraints.some((c) => {
+      if (c.attribute !== attribute || c.op !== op || Array.isArray(c.value)) return false;
+      const day = resolveDay(c.value, today);
+      return day !== undefined && ok(day);
+    });
+  return bound('validUntil', 'gte', (day) => day >= today) && bound('validFrom', 'lte', (day) => day <= today);
+}
+
+/** The constraints that make a clause prove validity on the verifier's day. */
+export function validityConstraints(): Constraint[] {
+  return [
+    { attribute: 'validUntil', op: 'gte', value: 'today' },
+    { attribute: 'validFrom', op: 'lte', value: 'today' },
+  ];
 }
 
 function pointer(token: string): string {

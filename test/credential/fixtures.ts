@@ -3,6 +3,7 @@ import {
   dayFromIsoDate,
   toBase64url,
   type Credential,
+  type RequestObject,
   type CredentialOffer,
   type IssuanceRequest,
   type Presentation,
@@ -200,3 +201,45 @@ export const presentationTwoItems: Presentation = {
 export function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
+
+/** The claims of a signed request object (online: direct_post to the venue's response URL). */
+export const requestObjectOnline: RequestObject = {
+  aud: 'https://self-issued.me/v2',
+  client_id: 'https://verify.example/venues/club42',
+  response_type: 'vp_token',
+  response_mode: 'direct_post',
+  response_uri: 'https://verify.example/v1/requests/r7HkqL2mN0pXv9sT4wYzAb/presentation',
+  nonce: fakeB64(32, 7),
+  state: 'r7HkqL2mN0pXv9sT4wYzAb',
+  iat: NOW_SECONDS,
+  exp: NOW_SECONDS + 120,
+  client_metadata: { client_name: 'Club 42' },
+  dcql_query: {
+    credentials: [
+      {
+        id: 'g0c0',
+        format: 'privid-bbs',
+        meta: { schema_ref: 'privid:covid-test-result@1', issuers: [{ issuerId: 'https://labs.example.org' }] },
+        privid_constraints: [
+          { attribute: 'testResult', op: 'eq', value: 'negative' },
+          { attribute: 'validUntil', op: 'gte', value: 'today' },
+          { attribute: 'validFrom', op: 'lte', value: 'today' },
+        ],
+      },
+    ],
+    credential_sets: [{ options: [['g0c0']], required: true }],
+  },
+  privid_pseudonym: { scope: 'entry', period: '2025-06-14', timeZone: '+02:00' },
+};
+
+/** An offline kiosk's request object: answered by QR code, no response URL. */
+export const requestObjectKiosk: RequestObject = {
+  ...requestObjectOnline,
+  response_mode: 'privid_qr',
+  response_uri: undefined,
+  dcql_query: {
+    ...requestObjectOnline.dcql_query,
+    credentials: [{ ...requestObjectOnline.dcql_query.credentials[0]!, claims: [{ path: ['testResult'] }] }],
+  },
+};
+delete (requestObjectKiosk as { response_uri?: string }).response_uri;

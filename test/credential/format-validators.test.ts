@@ -25,6 +25,8 @@ import {
   offer,
   presentationOneItem,
   presentationTwoItems,
+  requestObjectKiosk,
+  requestObjectOnline,
   requestOneGroup,
   requestTwoGroups,
 } from './fixtures.js';
@@ -40,6 +42,7 @@ const typesAgree: { [T in FormatType]: Same<FormatTypeMap[T], Static<(typeof FOR
   'privid/credential': true,
   'privid/presentation-request': true,
   'privid/presentation': true,
+  'privid/request-object': true,
 };
 
 /** Valid examples of every format: a new format must add some (or this does not compile). */
@@ -53,6 +56,7 @@ const VALID: { [T in FormatType]: readonly FormatTypeMap[T][] } = {
     { ...requestOneGroup, pseudonym: { scope: 'entry', period: '2025-06-14' } },
   ],
   'privid/presentation': [presentationOneItem, presentationTwoItems],
+  'privid/request-object': [requestObjectOnline, requestObjectKiosk],
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -11,6 +11,7 @@ import {
   parsePresentationRequest,
   presentationHeader,
   pseudonymContext,
+  oneTimeContext,
   toBase64url,
   type CredentialFormatErrorCode,
 } from '../../src/credential/index.js';
@@ -485,14 +486,45 @@ describe('presentationHeader', () => {
 });
 
 describe('pseudonymContext', () => {
-  it('binds verifier, scope and period, and distinguishes "no period"', () => {
-    const a = pseudonymContext({ verifierId: 'https://club42.example', scope: 'entry' });
-    const b = pseudonymContext({ verifierId: 'https://club42.example', scope: 'entry', period: '2025-06-14' });
-    const c = pseudonymContext({ verifierId: 'https://club43.example', scope: 'entry' });
-    expect(new Set([a, b, c].map(toBase64url)).size).toBe(3);
-    expect(new TextDecoder().decode(a.subarray(0, 27))).toBe('privid.pseudonym-context.v1');
-    expect(a.subarray(a.length - 4)).toEqual(new Uint8Array(4));
-    expect(() => pseudonymContext({ verifierId: 'x', scope: '' })).toThrow(CredentialFormatError);
-    expect(() => pseudonymContext({ verifierId: 'x', scope: 's', period: '' })).toThrow(CredentialFormatError);
+  it('binds origin, venue id, scope, period and time zone, and distinguishes "no period"', () => {
+    const origin = 'https://privid.example';
+    const a = pseudonymContext({ origin, verifierId: 'https://privid.example/v1/venues/1', scope: 'entry' });
+    const b = pseudonymContext({
+      origin,
+      verifierId: 'https://privid.example/v1/venues/1',
+      scope: 'entry',
+      period: '2025-06-14',
+    });
+    const c = pseudonymContext({ origin, verifierId: 'https://privid.example/v1/venues/2', scope: 'entry' });
+    const d = pseudonymContext({
+      origin: 'https://other.example',
+      verifierId: 'https://privid.example/v1/venues/1',
+      scope: 'entry',
+    });
+    const e = pseudonymContext({
+      origin,
+      verifierId: 'https://privid.example/v1/venues/1',
+      scope: 'entry',
+      period: '2025-06-14',
+      timeZone: '+02:00',
+    });
+    expect(new Set([a, b, c, d, e].map(toBase64url)).size).toBe(5);
+    expect(new TextDecoder().decode(a.subarray(0, 27))).toBe('privid.pseudonym-context.v2');
+    expect(() => pseudonymContext({ origin, verifierId: 'x', scope: '' })).toThrow(CredentialFormatError);
+    expect(() => pseudonymContext({ origin, verifierId: 'x', scope: 's', period: 'last-week' })).toThrow(
+      CredentialFormatError,
+    );
+    expect(() => pseudonymContext({ origin: 'http://evil.example', verifierId: 'x', scope: 's' })).toThrow(
+      CredentialFormatError,
+    );
+  });
+
+  it('one-time contexts depend on the holder salt, never only on what the verifier sends', () => {
+    const salt1 = new Uint8Array(32).fill(1);
+    const salt2 = new Uint8Array(32).fill(2);
+    const one = oneTimeContext({ verifierId: 'venue', salt: salt1 });
+    expect(toBase64url(oneTimeContext({ verifierId: 'venue', salt: salt1 }))).toBe(toBase64url(one));
+    expect(toBase64url(oneTimeContext({ verifierId: 'venue', salt: salt2 }))).not.toBe(toBase64url(one));
+    expect(() => oneTimeContext({ verifierId: 'venue', salt: new Uint8Array(16) })).toThrow(CredentialFormatError);
   });
 });

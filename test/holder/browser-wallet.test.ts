@@ -98,20 +98,24 @@ describe.skipIf(!run)('a browser wallet against a running privid server', () => 
       attributes: { band: '18-64', ageOver18: true, ageOver21: true },
       validDays: 30,
     });
-    const request = await api<{ id: string; qr: string; submitUrl: string }>('POST', '/v1/venue/requests', venue.key, {
+    const request = await api<{ id: string; qr: string }>('POST', '/v1/venue/requests', venue.key, {
       policy: 'entry',
     });
 
     const result = await browser.page.evaluate(
       (input) => (globalThis as unknown as { runWallet(i: unknown): Promise<unknown> }).runWallet(input),
-      { offerQr: offer.qr, requestQr: request.qr, submitUrl: request.submitUrl },
+      { offerQr: offer.qr, requestQr: request.qr },
     );
     expect(result).toEqual({
       schemaRef: 'privid:age-band@1',
-      satisfiable: true,
-      disclosed: { ageOver18: true },
-      items: 1,
-      submitStatus: 200,
+      verifierName: 'Browser Bar',
+      // Proven, never shown: the venue sees no value, not even the validity days.
+      consent: [
+        'proves ageOver18 = true',
+        expect.stringMatching(/^proves validUntil >= \d{4}-\d\d-\d\d$/),
+        expect.stringMatching(/^proves validFrom <= \d{4}-\d\d-\d\d$/),
+      ],
+      disclosed: {},
       verdict: 'accepted',
       secretIds: ['holder-secret-1'],
     });

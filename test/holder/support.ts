@@ -3,8 +3,10 @@
 import { keyGen, skToPk, type CiphersuiteName } from '../../src/bbs/index.js';
 import {
   builtinSchemaRegistry,
+  isoDateFromDay,
   issueCredential,
   parseCredentialOffer,
+  requestObjectClaims,
   toBase64url,
   type AttributeValues,
   type Clause,
@@ -12,7 +14,9 @@ import {
   type IssuanceRequest,
   type PresentationRequest,
 } from '../../src/credential/index.js';
-import type { Transport } from '../../src/holder/index.js';
+import type { Transport, Wallet } from '../../src/holder/index.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { CompactSign } from 'jose';
 import type { TrustList } from '../../src/verifier/index.js';
 
 export const TODAY = 20253; // 2025-06-14
@@ -199,25 +203,27 @@ export function clause(
 }
 
 /** The clause a venue would use for each built-in schema. */
+/** Valid on the verifier's day: what every built-in policy proves (validity fails closed). */
+export const VALID_TODAY: readonly Clause['constraints'][number][] = [
+  { attribute: 'validUntil', op: 'gte', value: 'today' },
+  { attribute: 'validFrom', op: 'lte', value: 'today' },
+];
+
 export function typicalClause(schemaRef: string, issuers: readonly TestIssuer[]): Clause {
   switch (schemaRef) {
     case 'privid:covid-test-result@1':
       return clause(schemaRef, issuers, {
-        constraints: [
-          { attribute: 'testResult', op: 'eq', value: 'negative' },
-          { attribute: 'validUntil', op: 'gte', value: 'today' },
-        ],
+        constraints: [{ attribute: 'testResult', op: 'eq', value: 'negative' }, ...VALID_TODAY],
       });
     case 'privid:vaccination-record@1':
       return clause(schemaRef, issuers, {
         disclose: ['productClass'],
-        constraints: [
-          { attribute: 'doseCount', op: 'gte', value: 2 },
-          { attribute: 'validUntil', op: 'gte', value: 'today' },
-        ],
+        constraints: [{ attribute: 'doseCount', op: 'gte', value: 2 }, ...VALID_TODAY],
       });
     default:
-      return clause(schemaRef, issuers, { constraints: [{ attribute: 'ageOver18', op: 'eq', value: true }] });
+      return clause(schemaRef, issuers, {
+        constraints: [{ attribute: 'ageOver18', op: 'eq', value: true }, ...VALID_TODAY],
+      });
   }
 }
 
@@ -256,4 +262,42 @@ function hex(bytes: Uint8Array): string {
   let out = '';
   for (const b of bytes) out += b.toString(16).padStart(2, '0');
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A verifier service's request signing, for offline-kiosk requests (signed, answered by QR)
+// ---------------------------------------------------------------------------------------------
+
+export const KIOSK_ORIGIN = 'https://club42.example';
+const kioskKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+export const KIOSK_JWKS = {
+  keys: [{ ...kioskKeys.publicKey.export({ format: 'jwk' }), kid: 'kiosk-1', alg: 'ES256', use: 'sig' }],
+};
+
+/**
+ * `request` as an offline kiosk's signed request object (response_mode privid_qr), signed with
+ * jose by the kiosk origin's key; the wallets get that origin's JWKS as if cached from an earlier
+ * online visit.
+ */
+export async function kioskSigned(request: PresentationRequest, wallets: readonly Wallet[]): Promise<string> {
+  for (const wallet of wallets) await wallet.verifierKeys.set(KIOSK_ORIGIN, KIOSK_JWKS);
+  const claims = requestObjectClaims(request, { issuedAt: Math.floor(Date.now() / 1000) });
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+    .setProtectedHeader({ alg: 'ES256', typ: 'oauth-authz-req+jwt', kid: 'kiosk-1' })
+    .sign(kioskKeys.privateKey);
+}
+
+/** The current UTC day as a period string, on the real clock (what a wallet checks). */
+export function currentDay(): string {
+  return isoDateFromDay(Math.floor(Date.now() / 86_400_000));
+}
+
+/** privid/verifier's options for tests: the kiosk origin, the real clock. */
+export function verifyOptions(today: number, extra: { allowUncheckedValidity?: boolean } = {}) {
+  return {
+    today,
+    nowSeconds: Math.floor(Date.now() / 1000),
+    origin: KIOSK_ORIGIN,
+    allowUncheckedValidity: extra.allowUncheckedValidity ?? true,
+  };
 }

@@ -35,6 +35,9 @@ import {
   sharesWindow,
   trustListOf,
   typicalClause,
+  currentDay,
+  kioskSigned,
+  verifyOptions,
 } from './support.js';
 
 async function holderError(promise: Promise<unknown>): Promise<HolderError> {
@@ -69,7 +72,7 @@ describe('wallet round trips for every built-in schema', () => {
 
       const presentation = await wallet.present(request, { today: TODAY });
       expect(presentation.items[0]!.disclosed).toEqual(candidate.disclosed);
-      const result = verifyPresentation(presentation, request, trustListOf([issuer]), { today: TODAY });
+      const result = verifyPresentation(presentation, request, trustListOf([issuer]), verifyOptions(TODAY));
       expect(result).toMatchObject({ accepted: true });
       if (!result.accepted) return;
       expect(result.disclosed[0]!.values).toEqual(candidate.disclosed);
@@ -84,11 +87,15 @@ describe('wallet round trips for every built-in schema', () => {
     const stored = await wallet.acceptOffer(issuer.offer('privid:vaccination-record@1'));
     expect(stored.credential.suite).toBe('BLS12-381-SHAKE-256');
     const request = makeRequest([typicalClause('privid:vaccination-record@1', [issuer])], {
-      pseudonym: { scope: 'x' },
+      pseudonym: { scope: 'x', period: currentDay() },
     });
-    const result = verifyPresentation(await wallet.present(request, { today: TODAY }), request, trustListOf([issuer]), {
-      today: TODAY,
-    });
+    const signed = await kioskSigned(request, [wallet]);
+    const result = verifyPresentation(
+      await wallet.present(signed, { today: TODAY }),
+      request,
+      trustListOf([issuer]),
+      verifyOptions(TODAY),
+    );
     expect(result.accepted).toBe(true);
   });
 
@@ -98,10 +105,16 @@ describe('wallet round trips for every built-in schema', () => {
     const offer = issuer.offer('privid:age-band@1');
     await wallet.acceptOffer(encodeQr('offer', offer), { publicKey: issuer.key().publicKey });
     expect(issuer.metadataCalls).toBe(0);
-    const request = makeRequest([typicalClause('privid:age-band@1', [issuer])], { pseudonym: { scope: 'entry' } });
-    const qr = await wallet.presentQr(encodeQr('request', request), { today: TODAY });
+    const request = makeRequest([typicalClause('privid:age-band@1', [issuer])], {
+      pseudonym: { scope: 'entry', period: currentDay() },
+    });
+    // Unsigned, a scoped pseudonym is refused: the wallet cannot tell which venue would recognise it.
+    expect((await holderError(wallet.presentQr(encodeQr('request', request), { today: TODAY }))).code).toBe(
+      'UNAUTHENTICATED_VERIFIER',
+    );
+    const qr = await wallet.presentQr(await kioskSigned(request, [wallet]), { today: TODAY });
     expect(qr.startsWith('PRIVID1:P:')).toBe(true);
-    const result = verifyPresentation(qr, request, trustListOf([issuer]), { today: TODAY });
+    const result = verifyPresentation(qr, request, trustListOf([issuer]), verifyOptions(TODAY));
     expect(result.accepted).toBe(true);
     if (result.accepted) expect(result.pseudonym).toMatch(/^[A-Za-z0-9_-]{64}$/);
   });
@@ -123,7 +136,7 @@ describe('wallet round trips for every built-in schema', () => {
     expect(chosen.items[0]!.disclosed.validUntil).toBeUndefined();
     expect(chosen.items[0]!.proven?.find((p) => p.attribute === 'validUntil')?.value).toBe(TODAY);
     expect(chosen.items[0]!.pseudonym).toBe(chosen.items[1]!.pseudonym);
-    expect(verifyPresentation(chosen, request, trustListOf([issuer]), { today: TODAY }).accepted).toBe(true);
+    expect(verifyPresentation(chosen, request, trustListOf([issuer]), verifyOptions(TODAY)).accepted).toBe(true);
     const other = await holderError(wallet.present(request, { today: TODAY, choices: [undefined, older.id] }));
     expect(other.code).toBe('INVALID_CHOICE');
     expect((await holderError(wallet.present(request, { today: TODAY, choices: ['nope-nope'] }))).code).toBe(

@@ -35,6 +35,7 @@ export function withForgedItem(
   request: PresentationRequest,
   publicKey: Uint8Array,
   groupIndex = 0,
+  origin?: string,
 ): Presentation {
   const item = presentation.items[groupIndex]!;
   if (item.suite !== 'BLS12-381-SHA-256' && item.suite !== 'BLS12-381-SHAKE-256') throw new Error('IETF suites only');
@@ -65,7 +66,7 @@ export function withForgedItem(
       requestId: presentation.requestId,
       groupIndex,
     }),
-    presentationContextId(request),
+    presentationContextId(request, { origin, salt: presentation.salt }),
     [...messages, blind, nym],
     1,
     indexes,

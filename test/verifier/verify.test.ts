@@ -23,6 +23,7 @@ import {
   fromBase64url,
   generateHolderSecret,
   pseudonymContext,
+  isoDateFromDay,
   presentationContextId,
   presentationHeader,
   proveItem,
@@ -49,6 +50,10 @@ import {
   sharesWindow,
   trustListOf,
   typicalClause,
+  currentDay,
+  kioskSigned,
+  KIOSK_ORIGIN,
+  verifyOptions,
 } from '../holder/support.js';
 
 const COVID = 'privid:covid-test-result@1';
@@ -79,7 +84,12 @@ function codes(result: VerificationResult): string[] {
 }
 
 function verify(presentation: unknown, request: unknown, options: { trust?: unknown; today?: number } = {}) {
-  return verifyPresentation(presentation, request, options.trust ?? trust, { today: options.today ?? TODAY });
+  return verifyPresentation(presentation, request, options.trust ?? trust, verifyOptions(options.today ?? TODAY));
+}
+
+/** A scoped request as an offline kiosk's signed request, for alice and bob. */
+async function presentSigned(wallet: Wallet, request: PresentationRequest) {
+  return wallet.present(await kioskSigned(request, [alice, bob]), { today: TODAY });
 }
 
 /** A copy with item `g` changed. */
@@ -138,7 +148,7 @@ describe('accepted presentations', () => {
     const presentation = await alice.present(request, { today: TODAY });
     expect(verify(presentation, request, { trust: trustListOf([lab], 'retired') }).accepted).toBe(true);
     const kiosk = new TrustIndex(JSON.parse(JSON.stringify(trust)));
-    expect(verifyPresentation(presentation, request, kiosk, { today: TODAY }).accepted).toBe(true);
+    expect(verifyPresentation(presentation, request, kiosk, verifyOptions(TODAY)).accepted).toBe(true);
   });
 
   it('exports its reason codes as a constant list', () => {
@@ -196,8 +206,9 @@ describe('each attack is rejected with its own reason code', () => {
   });
 
   it('an expired credential: EXPIRED; one not yet valid: NOT_YET_VALID', async () => {
-    // validUntil >= today is proven for the holder's day: a verifier days later needs a new proof.
-    expect(codes(verify(presentation, request, { today: TODAY + 3 }))).toEqual(['PREDICATE_MISMATCH']);
+    // validUntil >= today is proven for the holder's day: to a verifier days later it is not proven
+    // valid on its day, and the door says so in its own words.
+    expect(codes(verify(presentation, request, { today: TODAY + 3 }))).toEqual(['EXPIRED']);
     const since = makeRequest([clause(COVID, [lab], { disclose: ['validFrom'] })]);
     const p = await alice.present(since, { today: TODAY });
     expect(codes(verify(p, since, { today: TODAY - 2 }))).toEqual(['NOT_YET_VALID']);
@@ -266,7 +277,7 @@ describe('each attack is rejected with its own reason code', () => {
         requestId: request.requestId,
         groupIndex: 0,
       }),
-      presentationContextId(request),
+      presentationContextId(request, { salt: presentation.salt }),
       [...messages, os2ip(fromBase64url(stolen.secretProverBlind)), os2ip(thiefSecret)],
       1,
       disclosureIndexes(schema, clauseNames),
@@ -286,7 +297,8 @@ describe('each attack is rejected with its own reason code', () => {
     expect(verify(fromAlice, two).accepted).toBe(true);
     expect(verify(fromBob, two).accepted).toBe(true);
     const combined = { ...fromAlice, items: [fromAlice.items[0]!, fromBob.items[1]!] };
-    expect(codes(verify(combined, two))).toEqual(['PSEUDONYM_MISMATCH']);
+    // Bob's item was proven over his own one-time salt, so it fails under Alice's too.
+    expect(codes(verify(combined, two))).toEqual(['PROOF_INVALID', 'PSEUDONYM_MISMATCH']);
   });
 
   it('a missing pseudonym: PSEUDONYM_MISMATCH; one for another context: PROOF_INVALID', async () => {
@@ -301,7 +313,7 @@ describe('each attack is rejected with its own reason code', () => {
       secretProverBlind: fromBase64url(record.secretProverBlind),
       disclose: ['testType', 'testResult', 'validUntil'],
       presentationHeader: presentationHeader({ ...request, groupIndex: 0 }),
-      contextId: pseudonymContext({ verifierId: request.verifierId, scope: 'some-other-scope' }),
+      contextId: pseudonymContext({ origin: KIOSK_ORIGIN, verifierId: request.verifierId, scope: 'some-other-scope' }),
     });
     const wrongContext = withItem(presentation, 0, () => ({
       proof: toBase64url(item.proof),
@@ -328,24 +340,55 @@ describe('each attack is rejected with its own reason code', () => {
     ).toEqual(['SCHEMA_MISMATCH']);
   });
 
-  it('a missing group: MISSING_GROUP; an expired request when a clock is given: REQUEST_EXPIRED', async () => {
+  it('a missing group: MISSING_GROUP; an expired request: REQUEST_EXPIRED; no verifier clock: MALFORMED', async () => {
     const two = makeRequest([typicalClause(COVID, [lab]), typicalClause(AGE, [lab])]);
     const p = await alice.present(two, { today: TODAY });
     expect(codes(verify({ ...p, items: [p.items[0]!] }, two))).toEqual(['MISSING_GROUP']);
     const expired = { ...request, expiresAt: 1000 };
-    expect(codes(verifyPresentation(presentation, expired, trust, { today: TODAY, nowSeconds: 2000 }))).toEqual([
-      'REQUEST_EXPIRED',
+    expect(
+      codes(verifyPresentation(presentation, expired, trust, { ...verifyOptions(TODAY), nowSeconds: 2000 })),
+    ).toEqual(['REQUEST_EXPIRED']);
+    const noClock = verifyPresentation(presentation, request, trust, { today: TODAY } as never);
+    expect(noClock.accepted === false && noClock.reasons[0]).toMatchObject({
+      code: 'MALFORMED',
+      path: '/options/nowSeconds',
+    });
+  });
+
+  it('validity fails closed: a clause that does not prove validity today is VALIDITY_UNCHECKED unless the verifier opts out', async () => {
+    const unchecked = makeRequest([
+      clause(COVID, [lab], { disclose: [], constraints: [{ attribute: 'testResult', op: 'eq', value: 'negative' }] }),
     ]);
+    const p = await alice.present(unchecked, { today: TODAY });
+    const strict = verifyPresentation(p, unchecked, trust, verifyOptions(TODAY, { allowUncheckedValidity: false }));
+    expect(codes(strict)).toEqual(['VALIDITY_UNCHECKED']);
+    expect(verifyPresentation(p, unchecked, trust, verifyOptions(TODAY)).accepted).toBe(true);
+    // With the validity constraints a policy adds, a credential that expired yesterday is EXPIRED.
+    const checked = makeRequest([
+      clause(COVID, [lab], {
+        disclose: [],
+        constraints: [
+          { attribute: 'testResult', op: 'eq', value: 'negative' },
+          { attribute: 'validUntil', op: 'gte', value: 'today' },
+          { attribute: 'validFrom', op: 'lte', value: 'today' },
+        ],
+      }),
+    ]);
+    const validUntil = aliceRecords[COVID]!.credential.validUntil;
+    const dayAfter = validUntil + 1;
+    const late = await alice.present(checked, { today: validUntil });
+    const result = verifyPresentation(late, checked, trust, verifyOptions(dayAfter, { allowUncheckedValidity: false }));
+    expect(codes(result)).toEqual(['EXPIRED']);
   });
 });
 
 describe('privacy', () => {
   it('two presentations of one credential to one venue share no 32-byte window of proof bytes', async () => {
-    const scoped = { scope: 'entry', period: '2025-06-14' };
+    const scoped = { scope: 'entry', period: currentDay() };
     const first = covidRequest({ pseudonym: scoped });
     const second = covidRequest({ pseudonym: scoped });
-    const a = await alice.present(first, { today: TODAY });
-    const b = await alice.present(second, { today: TODAY });
+    const a = await presentSigned(alice, first);
+    const b = await presentSigned(alice, second);
     const proofA = fromBase64url(a.items[0]!.proof);
     const proofB = fromBase64url(b.items[0]!.proof);
     expect(sharesWindow(proofA, proofB)).toBe(false);
@@ -366,21 +409,45 @@ describe('privacy', () => {
   });
 
   it('the same scope gives the same pseudonym, also across two credentials of one wallet', async () => {
-    const scoped = { scope: 'entry', period: '2025-06-14' };
-    const covid = await alice.present(covidRequest({ pseudonym: scoped }), { today: TODAY });
-    const age = await alice.present(makeRequest([typicalClause(AGE, [lab])], { pseudonym: scoped }), { today: TODAY });
+    const scoped = { scope: 'entry', period: currentDay() };
+    const covid = await presentSigned(alice, covidRequest({ pseudonym: scoped }));
+    const age = await presentSigned(alice, makeRequest([typicalClause(AGE, [lab])], { pseudonym: scoped }));
     expect(age.items[0]!.pseudonym).toBe(covid.items[0]!.pseudonym);
-    const bobs = await bob.present(covidRequest({ pseudonym: scoped }), { today: TODAY });
+    const bobs = await presentSigned(bob, covidRequest({ pseudonym: scoped }));
     expect(bobs.items[0]!.pseudonym).not.toBe(covid.items[0]!.pseudonym);
   });
 
-  it('two scopes, two periods or two verifiers give different pseudonyms', async () => {
+  it('two scopes, two periods or two verifier ids give different pseudonyms', async () => {
     const pseudonymFor = async (options: Parameters<typeof makeRequest>[1]) =>
-      (await alice.present(covidRequest(options), { today: TODAY })).items[0]!.pseudonym;
-    const base = await pseudonymFor({ pseudonym: { scope: 'entry' } });
-    expect(await pseudonymFor({ pseudonym: { scope: 'bar' } })).not.toBe(base);
-    expect(await pseudonymFor({ pseudonym: { scope: 'entry', period: '2025-06-15' } })).not.toBe(base);
-    expect(await pseudonymFor({ pseudonym: { scope: 'entry' }, verifierId: 'https://club43.example' })).not.toBe(base);
+      (await presentSigned(alice, covidRequest(options))).items[0]!.pseudonym;
+    const base = await pseudonymFor({ pseudonym: { scope: 'entry', period: currentDay() } });
+    expect(await pseudonymFor({ pseudonym: { scope: 'bar', period: currentDay() } })).not.toBe(base);
+    expect(await pseudonymFor({ pseudonym: { scope: 'entry', period: currentDay().slice(0, 7) } })).not.toBe(base);
+    const otherVenue = {
+      pseudonym: { scope: 'entry', period: currentDay() },
+      verifierId: `${KIOSK_ORIGIN}/v1/venues/2`,
+    };
+    expect(await pseudonymFor(otherVenue)).not.toBe(base);
+  });
+
+  it('a period the wallet clock says is not current is refused before any proof', async () => {
+    const yesterday = isoDateFromDay(Math.floor(Date.now() / 86_400_000) - 1);
+    const error = await presentSigned(alice, covidRequest({ pseudonym: { scope: 'entry', period: yesterday } })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'PERIOD_NOT_CURRENT' });
+  });
+
+  it('two one-time presentations answering the very same request (same nonce) carry unlinkable pseudonyms', async () => {
+    const request = covidRequest();
+    const a = await alice.present(request, { today: TODAY });
+    const b = await alice.present(request, { today: TODAY });
+    expect(a.nonce).toBe(b.nonce);
+    expect(a.salt).not.toBe(b.salt);
+    expect(a.items[0]!.pseudonym).not.toBe(b.items[0]!.pseudonym);
+    expect(verify(a, request).accepted && verify(b, request).accepted).toBe(true);
+    // The salt is bound in: swapping it breaks the proof.
+    expect(codes(verify({ ...a, salt: b.salt }, request))).toEqual(['PROOF_INVALID']);
   });
 
   it('without a requested scope, two presentations carry different one-time pseudonyms, and none is returned', async () => {
@@ -432,7 +499,7 @@ describe('malformed input never throws', () => {
       fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 2 }), (junk, slot) => {
         const args: unknown[] = [presentation, request, trust];
         args[slot] = junk;
-        const result = verifyPresentation(args[0], args[1], args[2], { today: TODAY });
+        const result = verifyPresentation(args[0], args[1], args[2], verifyOptions(TODAY));
         expect(result.accepted).toBe(false);
       }),
       { numRuns: 200 },
@@ -441,7 +508,7 @@ describe('malformed input never throws', () => {
     const paths = ['requestId', 'nonce', 'verifierId', 'items'];
     fc.assert(
       fc.property(fc.constantFrom(...paths), fc.jsonValue(), (field, value) => {
-        const result = verifyPresentation({ ...json, [field]: value }, request, trust, { today: TODAY });
+        const result = verifyPresentation({ ...json, [field]: value }, request, trust, verifyOptions(TODAY));
         expect(result.accepted).toBe(false);
       }),
       { numRuns: 200 },

@@ -62,7 +62,7 @@ export type PresentationRequest = {
       }[];
     }[];
   }[];
-  pseudonym?: { scope: string; period?: string };
+  pseudonym?: { scope: string; period?: string; timeZone?: string };
 };
 
 /** `privid/presentation` */
@@ -88,6 +88,36 @@ export type Presentation = {
     }[];
     predicateProof?: string;
   }[];
+  salt?: string;
+};
+
+/** `privid/request-object` */
+export type RequestObject = {
+  aud: 'https://self-issued.me/v2';
+  client_id: string;
+  response_type: 'vp_token';
+  response_mode: 'direct_post' | 'privid_qr';
+  response_uri?: string;
+  nonce: string;
+  state: string;
+  iat: number;
+  exp: number;
+  client_metadata: { client_name: string };
+  dcql_query: {
+    credentials: {
+      id: string;
+      format: 'privid-bbs';
+      meta: { schema_ref: string; issuers: { issuerId: string; keyIds?: string[] }[] };
+      claims?: { path: string[] }[];
+      privid_constraints: {
+        attribute: string;
+        op: 'eq' | 'neq' | 'gte' | 'lte' | 'in';
+        value: string | number | boolean | (string | number | boolean)[];
+      }[];
+    }[];
+    credential_sets: { options: string[][]; required?: true }[];
+  };
+  privid_pseudonym?: { scope: string; period?: string; timeZone?: string };
 };
 
 /** The type of each format, by its `type` field. */
@@ -97,6 +127,7 @@ export interface FormatTypeMap {
   'privid/credential': Credential;
   'privid/presentation-request': PresentationRequest;
   'privid/presentation': Presentation;
+  'privid/request-object': RequestObject;
 }
 
 /** The JSON Schema of each format, by its `type` field: plain JSON, as the server publishes it. */
@@ -405,8 +436,14 @@ export const FORMAT_JSON_SCHEMAS: { readonly [T in keyof FormatTypeMap]: JsonSch
           },
           period: {
             type: 'string',
-            pattern: '^[A-Za-z0-9._:-]{1,32}$',
-            description: 'Optional period, e.g. 2025-06-01',
+            pattern: '^[0-9]{4}-(?:[0-9]{2}-[0-9]{2}|W[0-9]{2}|[0-9]{2})$',
+            description:
+              'The current period: a day YYYY-MM-DD, an ISO week YYYY-Www or a month YYYY-MM. Absent: the venue recognises the holder on every visit',
+          },
+          timeZone: {
+            type: 'string',
+            pattern: '^(?:UTC|[+-](?:0[0-9]|1[0-4]):[0-5][0-9])$',
+            description: 'Time zone of the period: UTC (default) or ±HH:MM',
           },
         },
         additionalProperties: false,
@@ -555,8 +592,259 @@ export const FORMAT_JSON_SCHEMAS: { readonly [T in keyof FormatTypeMap]: JsonSch
         minItems: 1,
         maxItems: 8,
       },
+      salt: {
+        type: 'string',
+        pattern: '^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$',
+        minLength: 43,
+        maxLength: 43,
+        contentEncoding: 'base64url',
+        description:
+          'Fresh holder-chosen salt of the one-time pseudonym context (only when the request asks for no pseudonym) (unpadded base64url, 32 bytes)',
+      },
     },
     additionalProperties: false,
     description: 'privid presentation',
+  },
+  'privid/request-object': {
+    type: 'object',
+    required: [
+      'aud',
+      'client_id',
+      'response_type',
+      'response_mode',
+      'nonce',
+      'state',
+      'iat',
+      'exp',
+      'client_metadata',
+      'dcql_query',
+    ],
+    properties: {
+      aud: { type: 'string', const: 'https://self-issued.me/v2' },
+      client_id: {
+        type: 'string',
+        pattern:
+          "^(?:https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?|http://(?:localhost|127\\.0\\.0\\.1|\\[::1\\])(?::[0-9]{1,5})?)(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$",
+        maxLength: 256,
+        description: 'The venue’s registered id: a URL on the verifier service',
+      },
+      response_type: { type: 'string', const: 'vp_token' },
+      response_mode: { enum: ['direct_post', 'privid_qr'] },
+      response_uri: {
+        type: 'string',
+        pattern:
+          "^(?:https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?|http://(?:localhost|127\\.0\\.0\\.1|\\[::1\\])(?::[0-9]{1,5})?)(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$",
+        maxLength: 256,
+        description: 'Where the wallet POSTs the presentation (direct_post)',
+      },
+      nonce: {
+        type: 'string',
+        pattern: '^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?$',
+        minLength: 43,
+        maxLength: 43,
+        contentEncoding: 'base64url',
+        description: 'Fresh random nonce (unpadded base64url, 32 bytes)',
+      },
+      state: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$', description: 'The request id' },
+      iat: { type: 'integer', minimum: 0, maximum: 253402300799 },
+      exp: { type: 'integer', minimum: 0, maximum: 253402300799 },
+      client_metadata: {
+        type: 'object',
+        required: ['client_name'],
+        properties: {
+          client_name: {
+            type: 'string',
+            pattern: '^(?:[^\\u0000-\\u001f\\u007f-\\u009f\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])+$',
+            maxLength: 64,
+            description: 'The venue’s registered display name',
+          },
+        },
+        additionalProperties: false,
+      },
+      dcql_query: {
+        type: 'object',
+        required: ['credentials', 'credential_sets'],
+        properties: {
+          credentials: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'format', 'meta', 'privid_constraints'],
+              properties: {
+                id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$', description: 'DCQL credential query id' },
+                format: { type: 'string', const: 'privid-bbs' },
+                meta: {
+                  type: 'object',
+                  required: ['schema_ref', 'issuers'],
+                  properties: {
+                    schema_ref: {
+                      type: 'string',
+                      pattern: '^[a-z][a-z0-9-]*(?:\\.[a-z0-9-]+)*:[a-z0-9][a-z0-9-]*@[1-9][0-9]{0,4}$',
+                      maxLength: 70,
+                      description: 'Credential schema, "id@version"',
+                    },
+                    issuers: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['issuerId'],
+                        properties: {
+                          issuerId: {
+                            type: 'string',
+                            pattern: '^[!-~]+$',
+                            minLength: 1,
+                            maxLength: 128,
+                            description: 'Accepted issuer',
+                          },
+                          keyIds: {
+                            type: 'array',
+                            items: {
+                              type: 'string',
+                              pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$',
+                              maxLength: 64,
+                              description: 'Issuer key id',
+                            },
+                            minItems: 1,
+                            maxItems: 16,
+                            uniqueItems: true,
+                            description: 'Accepted keys; any key of the issuer when absent',
+                          },
+                        },
+                        additionalProperties: false,
+                      },
+                      minItems: 1,
+                      maxItems: 16,
+                    },
+                  },
+                  additionalProperties: false,
+                  description: 'privid-bbs: the schema and the accepted issuers (and keys)',
+                },
+                claims: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['path'],
+                    properties: {
+                      path: {
+                        type: 'array',
+                        items: { type: 'string', pattern: '^[a-z][A-Za-z0-9]{0,31}$', maxLength: 32 },
+                        minItems: 1,
+                        maxItems: 1,
+                      },
+                    },
+                    additionalProperties: false,
+                  },
+                  maxItems: 34,
+                  description: 'Attributes disclosed as they are',
+                },
+                privid_constraints: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['attribute', 'op', 'value'],
+                    properties: {
+                      attribute: { type: 'string', pattern: '^[a-z][A-Za-z0-9]{0,31}$', maxLength: 32 },
+                      op: { enum: ['eq', 'neq', 'gte', 'lte', 'in'] },
+                      value: {
+                        anyOf: [
+                          {
+                            type: 'string',
+                            maxLength: 256,
+                            pattern: '^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$',
+                          },
+                          { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+                          { type: 'boolean' },
+                          {
+                            type: 'array',
+                            items: {
+                              anyOf: [
+                                {
+                                  type: 'string',
+                                  maxLength: 256,
+                                  pattern: '^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$',
+                                },
+                                { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+                                { type: 'boolean' },
+                              ],
+                            },
+                            minItems: 1,
+                            maxItems: 32,
+                          },
+                        ],
+                      },
+                    },
+                    additionalProperties: false,
+                    description:
+                      'Checked on the disclosed value, or proven in zero knowledge when the attribute is not disclosed. "in" takes a list; gte/lte need an integer or a date; date values may be "today", "today-N", "today+N" or YYYY-MM-DD',
+                  },
+                  maxItems: 16,
+                  description:
+                    'Constraints (privid extension): proven in zero knowledge over hidden attributes, checked on disclosed ones',
+                },
+              },
+              additionalProperties: false,
+              description: 'One acceptable credential (a privid clause)',
+            },
+            minItems: 1,
+            maxItems: 64,
+          },
+          credential_sets: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['options'],
+              properties: {
+                options: {
+                  type: 'array',
+                  items: {
+                    type: 'array',
+                    items: {
+                      type: 'string',
+                      pattern: '^[A-Za-z0-9_-]{1,32}$',
+                      description: 'DCQL credential query id',
+                    },
+                    minItems: 1,
+                    maxItems: 1,
+                  },
+                  minItems: 1,
+                  maxItems: 8,
+                },
+                required: { type: 'boolean', const: true },
+              },
+              additionalProperties: false,
+            },
+            minItems: 1,
+            maxItems: 8,
+            description: 'One set per request group: all required',
+          },
+        },
+        additionalProperties: false,
+      },
+      privid_pseudonym: {
+        type: 'object',
+        required: ['scope'],
+        properties: {
+          scope: {
+            type: 'string',
+            pattern: '^[A-Za-z0-9._:/-]{1,64}$',
+            description: 'Linkability scope chosen by the verifier',
+          },
+          period: {
+            type: 'string',
+            pattern: '^[0-9]{4}-(?:[0-9]{2}-[0-9]{2}|W[0-9]{2}|[0-9]{2})$',
+            description:
+              'The current period: a day YYYY-MM-DD, an ISO week YYYY-Www or a month YYYY-MM. Absent: the venue recognises the holder on every visit',
+          },
+          timeZone: {
+            type: 'string',
+            pattern: '^(?:UTC|[+-](?:0[0-9]|1[0-4]):[0-5][0-9])$',
+            description: 'Time zone of the period: UTC (default) or ±HH:MM',
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+    description: 'privid request object (OpenID4VP 1.0 profile)',
   },
 };

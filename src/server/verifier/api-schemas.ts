@@ -128,13 +128,21 @@ export const PolicyDefinitionSchema = closed(
       closed(
         {
           scope: Type.String({ pattern: SCOPE_PATTERN, description: 'e.g. "entry"' }),
-          period: Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('none')], {
+          period: Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month'), Type.Literal('none')], {
             description:
-              'day or week (UTC, ISO weeks): one accepted presentation per guest and period; none: a stable venue-scoped pseudonym, no limit',
+              'day, week or month (UTC; ISO weeks): one accepted presentation per guest and period, and the wallet checks the period is current; ' +
+              'none: a pseudonym that persists (the wallet tells the guest "this venue will recognise you on every visit" and asks separately), no limit',
           }),
         },
         { description: 'A venue-scoped pseudonym: unlinkable across venues and periods' },
       ),
+    ),
+    validity: Type.Optional(
+      Type.Union([Type.Literal('checked'), Type.Literal('unchecked')], {
+        description:
+          'checked (default): every clause proves the credential valid on the verifier’s day (validUntil gte today, validFrom lte today are added). ' +
+          'unchecked: expired credentials are accepted; creating such a policy returns a warning',
+      }),
     ),
   },
   { description: 'What a guest must prove' },
@@ -358,8 +366,14 @@ export const CreatedRequestSchema = closed({
   createdAt: timestamp('Creation time'),
   expiresAt: timestamp('The wallet must answer before this (PRIVID_REQUEST_TTL)'),
   request: PresentationRequestSchema,
-  qr: Type.String({ description: 'The request as QR text (PRIVID1:R:...), for a QR code in alphanumeric mode' }),
-  submitUrl: Type.String({ description: 'Where the wallet posts its presentation' }),
+  qr: Type.String({
+    description:
+      'What the screen shows as a QR code: openid4vp://?client_id=…&request_uri=… (a reference only; the wallet fetches the signed request object)',
+  }),
+  requestUri: Type.String({ description: 'The signed request object (GET: application/oauth-authz-req+jwt)' }),
+  submitUrl: Type.String({
+    description: 'Where the wallet posts its presentation (the request object’s response_uri)',
+  }),
 });
 
 export const exampleRequestJson = {
@@ -381,7 +395,8 @@ export const exampleCreatedRequest = {
   createdAt: EXAMPLE.createdAt,
   expiresAt: EXAMPLE.expiresAt,
   request: exampleRequestJson,
-  qr: 'PRIVID1:R:...',
+  qr: `openid4vp://?client_id=${encodeURIComponent(EXAMPLE.verifierId)}&request_uri=${encodeURIComponent(`https://privid.example/v1/requests/${EXAMPLE.requestId}/object`)}`,
+  requestUri: `https://privid.example/v1/requests/${EXAMPLE.requestId}/object`,
   submitUrl: `https://privid.example/v1/requests/${EXAMPLE.requestId}/presentation`,
 };
 
@@ -423,6 +438,15 @@ export const exampleRequestView = {
 export const RequestParams = closed({ requestId: Text({ maxLength: 64, examples: [EXAMPLE.requestId] }) });
 
 export const SubmitBodySchema = { ...PresentationSchema, examples: [examplePresentation()] };
+/** The content types the submit route accepts (a 415 names them). */
+export const SUBMIT_CONTENT_TYPES = ['application/json', 'text/plain'] as const;
+export const SubmitQrBodySchema = Type.String({
+  minLength: 1,
+  maxLength: 4296,
+  pattern: '^PRIVID1:P:',
+  description: 'The presentation as QR text (PRIVID1:P:...), as wallet.presentQr makes it',
+  examples: ['PRIVID1:P:...'],
+});
 
 function examplePresentation() {
   return {
@@ -443,6 +467,7 @@ function examplePresentation() {
         pseudonym: EXAMPLE.pseudonym,
       },
     ],
+    salt: exampleBytes(32, 'salt'),
   };
 }
 
@@ -465,3 +490,27 @@ export const VenueInfoSchema = closed({
   verifierId: Type.String(),
   name: Type.String(),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Request-signing keys
+// ---------------------------------------------------------------------------------------------
+
+export const JwkSchema = closed({
+  kty: Type.Literal('EC'),
+  crv: Type.Literal('P-256'),
+  x: Type.String(),
+  y: Type.String(),
+  kid: Type.String(),
+  alg: Type.Literal('ES256'),
+  use: Type.Literal('sig'),
+});
+export const JwksSchema = closed({ keys: Type.Array(JwkSchema) });
+export const exampleSigningJwk = {
+  kty: 'EC',
+  crv: 'P-256',
+  x: exampleBytes(32, 'jwk-x'),
+  y: exampleBytes(32, 'jwk-y'),
+  kid: 'vk_3q2-7wEjRa1nbXuP',
+  alg: 'ES256',
+  use: 'sig',
+};

@@ -29,6 +29,10 @@ export interface VerifyJob {
   readonly today: number;
   /** Unix seconds: an expired request is rejected. */
   readonly now: number;
+  /** The service's origin: the context of scoped pseudonyms (the wallet authenticated it). */
+  readonly origin?: string;
+  /** The policy opted out of validity checks (`validity: 'unchecked'`). */
+  readonly allowUncheckedValidity?: boolean;
 }
 
 export type VerifyOutcome =
@@ -60,6 +64,8 @@ export function runVerification(job: VerifyJob, trust: TrustListSnapshot): Verif
     today: job.today,
     nowSeconds: job.now,
     schemas,
+    ...(job.origin !== undefined ? { origin: job.origin } : {}),
+    ...(job.allowUncheckedValidity ? { allowUncheckedValidity: true } : {}),
   });
   if (!result.accepted) {
     return {

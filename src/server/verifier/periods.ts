@@ -1,17 +1,20 @@
 /**
- * Pseudonym periods. A policy with a pseudonym names a granularity; each request carries the period
- * it was created in, and the pseudonym store keeps a pseudonym only until that period ends.
+ * Pseudonym periods of policies. A policy with a pseudonym names a granularity; each request carries
+ * the period it was created in (in UTC, stated in the request), and the pseudonym store keeps a
+ * pseudonym only until that period ends. The period strings and their arithmetic are
+ * privid/credential's (`periodAt`), the same the wallet uses to check the period is current.
  *
  * - `day`: the UTC day, `YYYY-MM-DD`;
  * - `week`: the ISO 8601 week (Monday to Sunday, UTC), `YYYY-Www`;
- * - `none`: no period: the pseudonym is the same every time, and nothing is stored.
+ * - `month`: the UTC month, `YYYY-MM`;
+ * - `none`: no period: the pseudonym persists (the wallet asks the guest separately), nothing is stored.
  */
-import { isoDateFromDay } from '../../credential/index.js';
+import { periodAt } from '../../credential/index.js';
 
-export type PeriodGranularity = 'day' | 'week' | 'none';
-export const PERIOD_GRANULARITIES: readonly PeriodGranularity[] = ['day', 'week', 'none'];
-
-const MS_PER_DAY = 86_400_000;
+export type PeriodGranularity = 'day' | 'week' | 'month' | 'none';
+export const PERIOD_GRANULARITIES: readonly PeriodGranularity[] = ['day', 'week', 'month', 'none'];
+/** The time zone the server's periods are read in, stated in every request that has one. */
+export const PERIOD_TIME_ZONE = 'UTC';
 
 export interface Period {
   /** The period string put in the request (and in the pseudonym context). */
@@ -22,22 +25,7 @@ export interface Period {
 
 /** The period of the instant `at`, or undefined for `none`. */
 export function periodOf(granularity: PeriodGranularity, at: Date): Period | undefined {
-  const day = Math.floor(at.getTime() / MS_PER_DAY);
-  switch (granularity) {
-    case 'none':
-      return undefined;
-    case 'day':
-      return { id: isoDateFromDay(day), endsAt: new Date((day + 1) * MS_PER_DAY) };
-    case 'week': {
-      // 1970-01-01 was a Thursday: (day + 3) % 7 is 0 on Mondays.
-      const weekday = (((day + 3) % 7) + 7) % 7;
-      const monday = day - weekday;
-      const thursday = monday + 3;
-      // The ISO week-numbering year is the year of the week's Thursday.
-      const year = new Date(thursday * MS_PER_DAY).getUTCFullYear();
-      const jan1 = Math.floor(Date.UTC(year, 0, 1) / MS_PER_DAY);
-      const week = Math.floor((thursday - jan1) / 7) + 1;
-      return { id: `${year}-W${String(week).padStart(2, '0')}`, endsAt: new Date((monday + 7) * MS_PER_DAY) };
-    }
-  }
+  if (granularity === 'none') return undefined;
+  const period = periodAt(granularity, at.getTime(), PERIOD_TIME_ZONE);
+  return { id: period.id, endsAt: new Date(period.endsAt) };
 }

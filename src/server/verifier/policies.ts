@@ -25,7 +25,8 @@ import { Prisma, type Policy, type PrismaClient } from '../db/generated/client.j
 import { ApiError } from '../errors.js';
 import type { Static } from 'typebox';
 import type { PolicyDefinitionSchema } from './api-schemas.js';
-import { periodOf } from './periods.js';
+import { PERIOD_TIME_ZONE, periodOf } from './periods.js';
+import { validityConstraints } from '../../verifier/index.js';
 import type { TrustStore } from './trust.js';
 
 /** A policy's definition, as PolicyDefinitionSchema describes it. */
@@ -76,7 +77,7 @@ export function checkPolicyDefinition(definition: PolicyDefinition, trust: Trust
         verifierId: 'policy-check',
         verifierName: 'policy check',
         expiresAt: 0,
-        period: definition.pseudonym?.period === 'none' ? undefined : 'period',
+        period: definition.pseudonym?.period === 'none' ? undefined : '2026-01-01',
       }),
     );
   } catch (error) {
@@ -85,6 +86,11 @@ export function checkPolicyDefinition(definition: PolicyDefinition, trust: Trust
   }
   const lookup = schemaLookup(trust);
   const warnings: string[] = [];
+  if (definition.validity === 'unchecked') {
+    warnings.push(
+      'body/definition/validity: unchecked: credentials are accepted whatever their validity days, expired ones included',
+    );
+  }
   definition.groups.forEach((group, g) =>
     group.anyOf.forEach((clause, c) => {
       const at = `body/definition/groups/${g}/anyOf/${c}`;
@@ -157,17 +163,34 @@ export function requestJson(definition: PolicyDefinition, fields: RequestFields)
     verifierName: fields.verifierName,
     expiresAt: fields.expiresAt,
     groups: definition.groups.map((group) => ({
-      anyOf: group.anyOf.map((clause) => JSON.parse(JSON.stringify(clause)) as Clause),
+      anyOf: group.anyOf.map((clause) => withValidity(definition, JSON.parse(JSON.stringify(clause)) as Clause)),
     })),
     ...(definition.pseudonym
       ? {
           pseudonym: {
             scope: definition.pseudonym.scope,
-            ...(fields.period !== undefined ? { period: fields.period } : {}),
+            ...(fields.period !== undefined ? { period: fields.period, timeZone: PERIOD_TIME_ZONE } : {}),
           },
         }
       : {}),
   };
+}
+
+/**
+ * Validity fails closed: unless the policy says `validity: 'unchecked'`, every clause proves the
+ * credential valid on the verifier's day, through the ordinary constraints (`validUntil gte today`,
+ * `validFrom lte today`) added when the clause does not already bound the date that way.
+ */
+function withValidity(definition: PolicyDefinition, clause: Clause): Clause {
+  if (definition.validity === 'unchecked') return clause;
+  const constraints = [...clause.constraints];
+  for (const wanted of validityConstraints()) {
+    const has = constraints.some(
+      (c) => c.attribute === wanted.attribute && c.op === wanted.op && c.value === wanted.value,
+    );
+    if (!has) constraints.push({ ...wanted } as Clause['constraints'][number]);
+  }
+  return { ...clause, constraints };
 }
 
 /** The pseudonym period of a request created at `createdAt` under this policy. */

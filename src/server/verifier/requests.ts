@@ -17,10 +17,12 @@
  * - Stored: id, status, outcome code and times. Never the proof, the disclosed values or the client
  *   address; those go to the venue's screen through the in-memory OutcomeHub.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import {
-  encodeQr,
+  authorizationRequestUri,
+  decodeQr,
   isCredentialError,
+  requestObjectClaims,
   parsePresentation,
   parsePresentationRequest,
   type Presentation,
@@ -35,6 +37,7 @@ import type { VerifyOutcome } from './engine.js';
 import { OUTCOME_HOLD_MS, type DisclosedItem, type Outcome, type OutcomeHub, type Reason } from './outcomes.js';
 import { requestJson, requestPeriod, verifierNameOf, type PolicyDefinition } from './policies.js';
 import type { Ticket, VerifyPool } from './pool.js';
+import type { VerifierSigningKeys } from './signing-keys.js';
 import { verifierIdOf } from './venues.js';
 
 /** Outcome codes the server adds to the verifier library's reason codes. */
@@ -61,6 +64,7 @@ export interface Services {
   readonly ctx: ServerContext;
   readonly pool: VerifyPool;
   readonly hub: OutcomeHub;
+  readonly signingKeys: VerifierSigningKeys;
   readonly log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -85,11 +89,39 @@ export interface CreatedRequest {
   expiresAt: string;
   request: PresentationRequest;
   qr: string;
+  requestUri: string;
   submitUrl: string;
 }
 
 export function submitUrlOf(publicUrl: string, requestId: string): string {
   return `${publicUrl}/v1/requests/${requestId}/presentation`;
+}
+
+/** Where the wallet fetches the signed request object. */
+export function requestUriOf(publicUrl: string, requestId: string): string {
+  return `${publicUrl}/v1/requests/${requestId}/object`;
+}
+
+/** The origin of the service (PRIVID_PUBLIC_URL): its keys sign the requests, wallets answer there. */
+export function originOfService(publicUrl: string): string {
+  return new URL(publicUrl).origin;
+}
+
+const nonceKeys = new WeakMap<ServerContext, Uint8Array>();
+
+/**
+ * A request's nonce: HMAC-SHA-256 under a key derived from the KEK, over the request id. As
+ * unpredictable as a random one to anyone without the KEK, and recomputable by every replica, so the
+ * signed request object can be served (and re-served) without the nonce ever being stored: the
+ * database keeps only its hash.
+ */
+function nonceOf(ctx: ServerContext, requestId: string): string {
+  let key = nonceKeys.get(ctx);
+  if (!key) {
+    key = ctx.kek.deriveKey('privid request nonce v1');
+    nonceKeys.set(ctx, key);
+  }
+  return createHmac('sha256', key).update(requestId).digest('base64url');
 }
 
 /** A new request from one of the venue's policies, named by id or by name. */
@@ -104,7 +136,7 @@ export async function createRequest(s: Services, venueId: string, policyRef: str
   if (!policy) throw new ApiError('NOT_FOUND', 'the venue has no such policy');
   const definition = policy.definition as unknown as PolicyDefinition;
   const id = randomUUID();
-  const nonce = randomBytes(32).toString('base64url');
+  const nonce = nonceOf(ctx, id);
   const createdAt = ctx.now();
   const expiresAt = new Date(createdAt.getTime() + ctx.config.requestTtlSeconds * 1000);
   const request = requestJson(definition, {
@@ -115,7 +147,8 @@ export async function createRequest(s: Services, venueId: string, policyRef: str
     expiresAt: Math.floor(expiresAt.getTime() / 1000),
     period: requestPeriod(definition, createdAt)?.id,
   });
-  const qr = encodeQr('request', request);
+  const verifierId = request.verifierId;
+  const qr = authorizationRequestUri({ clientId: verifierId, requestUri: requestUriOf(ctx.config.publicUrl, id) });
   await prisma.presentationRequest.create({
     data: { id, venueId, policyId: policy.id, nonceHash: hashSecret(nonce), createdAt, expiresAt },
   });
@@ -128,8 +161,39 @@ export async function createRequest(s: Services, venueId: string, policyRef: str
     expiresAt: expiresAt.toISOString(),
     request,
     qr,
+    requestUri: requestUriOf(ctx.config.publicUrl, id),
     submitUrl: submitUrlOf(ctx.config.publicUrl, id),
   };
+}
+
+/**
+ * The signed request object of a pending request (GET request_uri): rebuilt from the policy with the
+ * recomputed nonce and signed with the service's current key. 404 once answered or expired.
+ */
+export async function signedRequestObject(s: Services, requestId: string): Promise<string> {
+  const { ctx } = s;
+  const row = isUuid(requestId)
+    ? await ctx.db.prisma.presentationRequest.findUnique({
+        where: { id: requestId },
+        include: { policy: true, venue: true },
+      })
+    : null;
+  if (!row || row.venue.disabledAt !== null) throw new ApiError('NOT_FOUND', 'no such presentation request');
+  refuseUnlessPending(row, ctx.now());
+  const definition = row.policy.definition as unknown as PolicyDefinition;
+  const request = requestJson(definition, {
+    requestId: row.id,
+    nonce: nonceOf(ctx, row.id),
+    verifierId: verifierIdOf(ctx.config.publicUrl, row.venueId),
+    verifierName: verifierNameOf(row.venue.name),
+    expiresAt: Math.floor(row.expiresAt.getTime() / 1000),
+    period: requestPeriod(definition, row.createdAt)?.id,
+  });
+  const claims = requestObjectClaims(request, {
+    responseUri: submitUrlOf(ctx.config.publicUrl, row.id),
+    issuedAt: Math.floor(row.createdAt.getTime() / 1000),
+  });
+  return s.signingKeys.sign(claims);
 }
 
 export interface SubmitResult {
@@ -161,7 +225,10 @@ function echoMatches(presentation: Presentation, requestId: string, nonceHash: s
 export async function submitPresentation(s: Services, requestId: string, body: unknown): Promise<SubmitResult> {
   const { ctx, pool } = s;
   const prisma = ctx.db.prisma;
-  const presentation = parseOr400(parsePresentation, body, 'body');
+  const presentation: Presentation =
+    typeof body === 'string'
+      ? parseOr400((text) => decodeQr(String(text), { expect: 'presentation' }).value as Presentation, body, 'body')
+      : parseOr400(parsePresentation, body, 'body');
   const row = isUuid(requestId)
     ? await prisma.presentationRequest.findUnique({ where: { id: requestId }, include: { policy: true, venue: true } })
     : null;
@@ -218,7 +285,14 @@ export async function submitPresentation(s: Services, requestId: string, body: u
       period: requestPeriod(definition, row.createdAt)?.id,
     });
     try {
-      outcome = await ticket.run({ presentation, request, today: ctx.today(), now: Math.floor(now.getTime() / 1000) });
+      outcome = await ticket.run({
+        presentation,
+        request,
+        today: ctx.today(),
+        now: Math.floor(now.getTime() / 1000),
+        origin: originOfService(ctx.config.publicUrl),
+        ...(definition.validity === 'unchecked' ? { allowUncheckedValidity: true } : {}),
+      });
     } catch (error) {
       s.log.error(
         { err: { message: error instanceof Error ? error.message : String(error) }, requestId: row.id },
@@ -407,7 +481,13 @@ export async function verifyStateless(s: Services, venueId: string, body: { requ
   // nonce, or an expired request, never takes a worker.
   const reasons: Reason[] = bindingReasons(presentation, request, nowSeconds);
   if (reasons.length > 0) return { accepted: false, reasons } satisfies StatelessResult;
-  const outcome = await s.pool.verify({ presentation, request, today: s.ctx.today(), now: nowSeconds });
+  const outcome = await s.pool.verify({
+    presentation,
+    request,
+    today: s.ctx.today(),
+    now: nowSeconds,
+    origin: originOfService(s.ctx.config.publicUrl),
+  });
   const result: StatelessResult = outcome.accepted
     ? {
         accepted: true,

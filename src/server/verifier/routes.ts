@@ -42,7 +42,12 @@ import {
   PolicyViewSchema,
   RequestParams,
   RequestViewSchema,
+  exampleSigningJwk,
+  JwkSchema,
+  JwksSchema,
+  SUBMIT_CONTENT_TYPES,
   SubmitBodySchema,
+  SubmitQrBodySchema,
   SubmitResultSchema,
   TrustedIssuerParams,
   TrustedIssuerViewSchema,
@@ -56,7 +61,14 @@ import {
   VerifyResultSchema,
 } from './api-schemas.js';
 import { exampleTrustList, TrustListResponseSchema } from './trust-list.js';
-import { requestView, venueRequest, createRequest, submitPresentation, verifyStateless } from './requests.js';
+import {
+  requestView,
+  venueRequest,
+  createRequest,
+  signedRequestObject,
+  submitPresentation,
+  verifyStateless,
+} from './requests.js';
 import { checkPolicyDefinition, createPolicy, policyView, type PolicyDefinition } from './policies.js';
 import { pinnedIssuerInput, trustedIssuerView } from './trust-views.js';
 import type { VerifierService } from './service.js';
@@ -703,39 +715,151 @@ export function verifierRoutes(service: VerifierService) {
     // Wallet
     // -------------------------------------------------------------------------------------------
 
-    app.post(
-      '/v1/requests/:requestId/presentation',
+    // The submit route takes the presentation as JSON or as its QR text; its own scope so that only it
+    // accepts text/plain, and an empty body gets a clear 400 instead of a JSON parse error.
+    await app.register(async (scope) => {
+      const child = scope as unknown as App;
+      child.removeContentTypeParser('application/json');
+      child.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+        const body = String(text);
+        if (body.trim() === '') return done(null, undefined);
+        try {
+          done(null, JSON.parse(body) as unknown);
+        } catch {
+          done(new ApiError('MALFORMED_JSON', 'the body is not valid JSON'), undefined);
+        }
+      });
+      child.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, text, done) =>
+        done(null, String(text).trim() === '' ? undefined : String(text).trim()),
+      );
+      child.addContentTypeParser('*', (request, _payload, done) =>
+        done(
+          new ApiError(
+            'UNSUPPORTED_MEDIA_TYPE',
+            `${request.headers['content-type'] ?? 'no content type'} is not accepted: send the presentation as ${SUBMIT_CONTENT_TYPES[0]} or its PRIVID1:P: QR text as ${SUBMIT_CONTENT_TYPES[1]}`,
+          ),
+          undefined,
+        ),
+      );
+      child.post(
+        '/v1/requests/:requestId/presentation',
+        {
+          config: { rateLimit: { max: ctx.config.submitRateLimitPerMinute, timeWindow: 60_000 } },
+          preValidation: async (request) => {
+            if (request.body === undefined || request.body === null) {
+              throw new ApiError(
+                'VALIDATION_FAILED',
+                `the body is empty: send the presentation as ${SUBMIT_CONTENT_TYPES[0]}, or its PRIVID1:P: QR text as ${SUBMIT_CONTENT_TYPES[1]}`,
+                { errors: [{ path: 'body', message: 'required' }] },
+              );
+            }
+          },
+          schema: {
+            tags: ['wallet'],
+            summary: "Answer a venue's presentation request (the request object's response_uri)",
+            description:
+              'No account: rate-limited per client (PRIVID_SUBMIT_RATE_LIMIT per minute). The body is the presentation JSON ' +
+              '(application/json) or its PRIVID1:P: QR text (text/plain). The first answer is verified ' +
+              '(exactly once per request); the venue’s screen gets the outcome. The wallet learns accepted or rejected ' +
+              'with reason codes. A presentation made for another request or venue is rejected (PRESENTATION_REPLAYED); ' +
+              'under a policy with a daily, weekly or monthly pseudonym a second entry in the period is PSEUDONYM_ALREADY_USED.',
+            security: [],
+            params: RequestParams,
+            body: {
+              content: {
+                'application/json': { schema: SubmitBodySchema },
+                'text/plain': { schema: SubmitQrBodySchema },
+              },
+            },
+            response: {
+              200: ok(SubmitResultSchema, 'The outcome.', {
+                requestId: EXAMPLE.requestId,
+                status: 'accepted',
+                reasons: [],
+              }),
+              ...problemResponses(
+                ...BODY_PROBLEMS,
+                'NOT_FOUND',
+                'REQUEST_EXPIRED',
+                'REQUEST_ALREADY_ANSWERED',
+                'RATE_LIMITED',
+                'OVERLOADED',
+              ),
+            },
+          },
+        },
+        async (request) => submitPresentation(s, (request.params as { requestId: string }).requestId, request.body),
+      );
+    });
+
+    app.get(
+      '/v1/requests/:requestId/object',
       {
         config: { rateLimit: { max: ctx.config.submitRateLimitPerMinute, timeWindow: 60_000 } },
         schema: {
           tags: ['wallet'],
-          summary: "Answer a venue's presentation request",
+          summary: 'The signed request object a venue’s QR code refers to (request_uri)',
           description:
-            'No account: rate-limited per client (PRIVID_SUBMIT_RATE_LIMIT per minute). The first answer is verified ' +
-            '(exactly once per request); the venue’s screen gets the outcome. The wallet learns accepted or rejected ' +
-            'with reason codes. A presentation made for another request or venue is rejected (PRESENTATION_REPLAYED); ' +
-            'under a policy with a daily or weekly pseudonym a second entry in the period is PSEUDONYM_ALREADY_USED.',
+            'A compact JWS (ES256, typ oauth-authz-req+jwt) signed with a key published at /.well-known/jwks.json: the ' +
+            'venue’s registered id (client_id) and name, response_uri, nonce, expiry, a DCQL query and the pseudonym ' +
+            'scope and period. Only while the request is pending. See docs/openid4vp-profile.md.',
           security: [],
           params: RequestParams,
-          body: SubmitBodySchema,
           response: {
-            200: ok(SubmitResultSchema, 'The outcome.', {
-              requestId: EXAMPLE.requestId,
-              status: 'accepted',
-              reasons: [],
-            }),
-            ...problemResponses(
-              ...BODY_PROBLEMS,
-              'NOT_FOUND',
-              'REQUEST_EXPIRED',
-              'REQUEST_ALREADY_ANSWERED',
-              'RATE_LIMITED',
-              'OVERLOADED',
-            ),
+            200: {
+              description: 'The request object.',
+              content: {
+                'application/oauth-authz-req+jwt': { schema: { type: 'string' }, example: 'eyJhbGciOiJFUzI1NiIs...' },
+              },
+            },
+            ...problemResponses('NOT_FOUND', 'REQUEST_EXPIRED', 'REQUEST_ALREADY_ANSWERED', 'RATE_LIMITED'),
           },
         },
       },
-      async (request) => submitPresentation(s, request.params.requestId, request.body),
+      async (request, reply) =>
+        reply
+          .header('cache-control', 'no-store')
+          .type('application/oauth-authz-req+jwt')
+          .send(await signedRequestObject(s, request.params.requestId)),
+    );
+
+    app.get(
+      '/.well-known/jwks.json',
+      {
+        schema: {
+          tags: ['wallet'],
+          summary: 'The keys that sign this service’s request objects (JWKS)',
+          description:
+            'ES256 keys by kid: the active one and those retired in the last day (rotation: POST /v1/admin/verifier-keys/rotate). ' +
+            'Wallets fetch it from the origin of a request’s client_id and answer only on that origin.',
+          security: [],
+          response: {
+            200: ok(JwksSchema, 'The JWKS.', { keys: [exampleSigningJwk] }),
+          },
+        },
+      },
+      async (_request, reply) =>
+        reply.header('cache-control', 'public, max-age=300').send(await service.signingKeys.jwks()),
+    );
+
+    app.post(
+      '/v1/admin/verifier-keys/rotate',
+      {
+        onRequest: admin.onRequest,
+        schema: {
+          tags: ['admin: venues'],
+          summary: 'Rotate the key that signs request objects',
+          description:
+            'A new ES256 key signs from now on; the previous ones stay in /.well-known/jwks.json for a day so that ' +
+            'outstanding requests still verify. The private key is sealed with the KEK and shared by every replica.',
+          security: admin.security,
+          response: {
+            200: ok(closed({ key: JwkSchema }), 'The new public key.', { key: exampleSigningJwk }),
+            ...problemResponses(...AUTH_PROBLEMS),
+          },
+        },
+      },
+      async (request) => ({ key: await service.signingKeys.rotate(actorOf(request, 'admin')) }),
     );
 
     app.get(

@@ -22,6 +22,7 @@ import type { Services } from './requests.js';
 import { verifierRoutes } from './routes.js';
 import { trustListOf } from './trust-list.js';
 import { httpMetadataFetcher, TrustStore, type MetadataFetcher } from './trust.js';
+import { VerifierSigningKeys } from './signing-keys.js';
 import { VenueKeys } from './venues.js';
 import { issuerIdOf } from '../issuer/keys.js';
 
@@ -33,6 +34,8 @@ export interface VerifierService {
   readonly pool: VerifyPool;
   readonly hub: OutcomeHub;
   readonly venueKeys: VenueKeys;
+  /** The request-object signing keys (JWKS at /.well-known/jwks.json). */
+  readonly signingKeys: VerifierSigningKeys;
   readonly services: Services;
   /** The current trust list in privid/verifier's format. */
   trustList(): TrustList;
@@ -131,7 +134,9 @@ export async function createVerifierService(
   const hub = new OutcomeHub();
   hub.attach(ctx.bus, log);
   const venueKeys = new VenueKeys(ctx, ctx.bus);
-  const servicesOfRole: Services = { ctx, pool, hub, log };
+  const signingKeys = new VerifierSigningKeys(ctx);
+  await signingKeys.init();
+  const servicesOfRole: Services = { ctx, pool, hub, signingKeys, log };
 
   const housekeeping = async (options: { atStart?: boolean } = {}) => {
     hub.sweep();
@@ -171,6 +176,7 @@ export async function createVerifierService(
     pool,
     hub,
     venueKeys,
+    signingKeys,
     services: servicesOfRole,
     trustList: () => current().trustList,
     housekeeping: () => housekeeping(),

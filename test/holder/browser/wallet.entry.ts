@@ -1,13 +1,12 @@
 // Runs in headless Chromium (test/holder/browser-wallet.test.ts): a browser wallet on the
 // IndexedDB stores accepts a lab's offer from a running privid server, then answers a venue's
-// request and posts the presentation, all over the network from the page.
+// request with wallet.respond (the QR text alone), all over the network from the page.
 import { openIndexedDbStores } from '../../../src/holder/indexeddb/index.js';
-import { Wallet } from '../../../src/holder/index.js';
+import { Wallet, type ConsentRequest } from '../../../src/holder/index.js';
 
 interface Input {
   readonly offerQr: string;
   readonly requestQr: string;
-  readonly submitUrl: string;
 }
 
 async function runWallet(input: Input): Promise<Record<string, unknown>> {
@@ -17,26 +16,26 @@ async function runWallet(input: Input): Promise<Record<string, unknown>> {
   const stored = await wallet.acceptOffer(input.offerQr);
   stores.close();
 
-  // A restart of the app: a new wallet over the same IndexedDB finds secret and credential.
+  // A restart of the app: a new wallet over the same IndexedDB finds secret and credential, then
+  // answers the venue from its QR text alone (fetch, authenticate, consent, prove, post).
   const reopened = await openIndexedDbStores({ name: 'browser-wallet' });
   const again = new Wallet({ secrets: reopened.secrets, credentials: reopened.credentials });
-  const match = await again.match(input.requestQr, { today });
-  const presentation = await again.present(input.requestQr, { today });
-  const response = await fetch(input.submitUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(presentation),
+  let consented: ConsentRequest | undefined;
+  const result = await again.respond(input.requestQr, {
+    today,
+    consent: (request) => {
+      consented = request;
+      return true;
+    },
   });
-  const answer = (await response.json()) as { status?: string };
   const secretIds = await reopened.secrets.list();
   reopened.close();
   return {
     schemaRef: stored.credential.schemaRef,
-    satisfiable: match.satisfiable,
-    disclosed: match.groups[0]?.candidates[0]?.disclosed,
-    items: presentation.items.length,
-    submitStatus: response.status,
-    verdict: answer.status,
+    verifierName: consented?.verifier.name,
+    consent: consented?.disclosures[0]?.consent,
+    disclosed: consented?.disclosures[0]?.disclosed,
+    verdict: result.status,
     secretIds,
   };
 }

@@ -102,7 +102,7 @@ export function proveAndVerify(
   const schema = schemaOf(credential);
   const { secretProverBlind } = finalize(holder, credential, publicKey);
   const presentationHeader = randomBytes(64);
-  const contextId = pseudonymContext({ verifierId: 'venue.test', scope: 'entry' });
+  const contextId = pseudonymContext({ origin: 'https://venue.test', verifierId: 'venue.test', scope: 'entry' });
   const item = proveItem({
     credential,
     schema,

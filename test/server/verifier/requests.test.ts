@@ -103,7 +103,7 @@ describe.each(DB_KINDS)('presentation requests on %s', (kind) => {
           group: 0,
           clauseIndex: 0,
           schemaRef: COVID,
-          values: { testResult: 'negative', validUntil: todayOf(t) + 1 },
+          values: { testResult: 'negative', validUntil: todayOf(t) + 1, validFrom: todayOf(t) },
         },
       ],
     });
@@ -119,7 +119,12 @@ describe.each(DB_KINDS)('presentation requests on %s', (kind) => {
     expectStatus(await submit(t, created.id, await present(t, wallet, created.request)), 200);
     const view = await poll(t, stadium, created.id);
     expect(view.outcome.disclosed).toEqual([
-      { group: 0, clauseIndex: 1, schemaRef: VACCINATION, values: { doseCount: 2 } },
+      {
+        group: 0,
+        clauseIndex: 1,
+        schemaRef: VACCINATION,
+        values: { doseCount: 2, validUntil: todayOf(t) + 300, validFrom: todayOf(t) - 30 },
+      },
     ]);
   });
 
@@ -178,7 +183,14 @@ describe.each(DB_KINDS)('presentation requests on %s', (kind) => {
     expect(a1.body.status).toBe('accepted');
     expect(a1.view.outcome).toMatchObject({
       accepted: true,
-      disclosed: [{ group: 0, clauseIndex: 0, schemaRef: AGE, values: { ageOver18: true } }],
+      disclosed: [
+        {
+          group: 0,
+          clauseIndex: 0,
+          schemaRef: AGE,
+          values: { ageOver18: true, validUntil: todayOf(t) + 3650, validFrom: todayOf(t) },
+        },
+      ],
     });
     expect(a1.view.outcome.pseudonym).toMatch(/^[A-Za-z0-9_-]{64}$/);
     expect((await enter(bob)).body.status).toBe('accepted');

@@ -12,12 +12,14 @@ import { keyGen, skToPk, type CiphersuiteName } from '../../../src/bbs/index.js'
 import {
   builtinSchemaRegistry,
   issueCredential,
+  requestObjectClaims,
   type CredentialOffer,
   type Presentation,
   type PresentationRequest,
 } from '../../../src/credential/index.js';
 import { Wallet, type Transport } from '../../../src/holder/index.js';
 import { publicKeyMultibase } from '../../../src/server/issuer/public-keys.js';
+import { verifierServiceOf } from '../../../src/server/verifier/service.js';
 import type { TestServer } from '../support/server.js';
 
 export { DB_KINDS, startTestServer, type TestServer } from '../support/server.js';
@@ -337,9 +339,18 @@ export function verifyStateless(t: TestServer, venue: VenueFixture, request: unk
   });
 }
 
-/** Wallet presents for `request` on the server's day. */
-export function present(t: TestServer, wallet: Wallet, request: PresentationRequest): Promise<Presentation> {
-  return wallet.present(request, { today: todayOf(t) });
+/**
+ * Wallet presents for `request` on the server's day. A request with a scoped pseudonym must be
+ * signed (the wallet derives the context from the authenticated origin): it is signed here with the
+ * service's own request-signing key, answered by QR (kiosk style), and the wallet gets the service's
+ * JWKS as if cached from an earlier visit. Over HTTP end to end: door.test.ts.
+ */
+export async function present(t: TestServer, wallet: Wallet, request: PresentationRequest): Promise<Presentation> {
+  if (!request.pseudonym) return wallet.present(request, { today: todayOf(t) });
+  const keys = verifierServiceOf(t.server.context)!.signingKeys;
+  await wallet.verifierKeys.set(new URL(t.server.config.publicUrl).origin, await keys.jwks());
+  const jws = await keys.sign(requestObjectClaims(request, { issuedAt: Math.floor(t.clock.now().getTime() / 1000) }));
+  return wallet.present(jws, { today: todayOf(t), allowPersistentPseudonym: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -360,7 +371,7 @@ export interface ClauseJson {
 export interface PolicyJson {
   description?: string;
   groups: { anyOf: ClauseJson[] }[];
-  pseudonym?: { scope: string; period: 'day' | 'week' | 'none' };
+  pseudonym?: { scope: string; period: 'day' | 'week' | 'month' | 'none' };
 }
 
 export function entryPolicy(issuerIds: readonly string[]): PolicyJson {
