@@ -238,7 +238,19 @@ describe.each(DB_KINDS)('rejection reasons over HTTP on %s', (kind) => {
     } finally {
       t.clock.advance(-10 * 60_000);
     }
-    for (const code of ['REQUEST_MISMATCH', 'NONCE_MISMATCH', 'REQUEST_EXPIRED']) seen.add(code);
+    // A request the integrator made without validity constraints fails closed.
+    const bare = {
+      ...request,
+      groups: request.groups.map((g: { anyOf: { constraints: { attribute: string }[] }[] }) => ({
+        anyOf: g.anyOf.map((c) => ({
+          ...c,
+          constraints: c.constraints.filter((x) => x.attribute !== 'validUntil' && x.attribute !== 'validFrom'),
+        })),
+      })),
+    };
+    const unchecked = await verifyStateless(t, venue, bare, presentation);
+    expect(unchecked.json().reasons.map((r: { code: string }) => r.code)).toContain('VALIDITY_UNCHECKED');
+    for (const code of ['REQUEST_MISMATCH', 'NONCE_MISMATCH', 'REQUEST_EXPIRED', 'VALIDITY_UNCHECKED']) seen.add(code);
   });
 
   it('covers every reason code of privid/verifier', () => {

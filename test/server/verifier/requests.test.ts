@@ -4,7 +4,6 @@
 // database and on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { decodeQr } from '../../../src/credential/index.js';
 import { dumpTables } from '../support/server.js';
 import {
   ADULT,
@@ -82,8 +81,10 @@ describe.each(DB_KINDS)('presentation requests on %s', (kind) => {
   it('admits a guest with a negative test; the screen learns exactly the asked values, once', async () => {
     const wallet = await walletWith('test', 'age');
     const created = await newRequest(t, stadium, 'entry');
-    expect(created.qr.startsWith('PRIVID1:R:')).toBe(true);
-    expect(decodeQr(created.qr, { expect: 'request' }).value).toEqual(created.request);
+    // The screen shows a reference only; the request itself is the signed object behind it.
+    expect(created.qr).toBe(
+      `openid4vp://?client_id=${encodeURIComponent(stadium.verifierId)}&request_uri=${encodeURIComponent(created.requestUri)}`,
+    );
     expect(created.request.verifierId).toBe(stadium.verifierId);
     expect(created.submitUrl).toMatch(new RegExp(`/v1/requests/${created.id}/presentation$`));
 

@@ -300,6 +300,7 @@ export interface CreatedRequest {
   id: string;
   request: PresentationRequest;
   qr: string;
+  requestUri: string;
   submitUrl: string;
   expiresAt: string;
 }

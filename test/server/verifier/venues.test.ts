@@ -135,8 +135,13 @@ describe.each(DB_KINDS)('venues, policies and housekeeping on %s', (kind) => {
     unknownAttribute.groups[0]!.anyOf[0]!.disclose = ['birthDate'];
     expectProblem(await post('c', unknownAttribute), 400, 'VALIDATION_FAILED');
 
-    const badPeriod = { ...barPolicy([lab.issuerId]), pseudonym: { scope: 'entry', period: 'month' } };
+    const badPeriod = { ...barPolicy([lab.issuerId]), pseudonym: { scope: 'entry', period: 'year' } };
     expectProblem(await post('d', badPeriod), 400, 'VALIDATION_FAILED');
+
+    // Opting out of validity checks is allowed, with a warning.
+    const optOut = await post('zz-unchecked', { ...entryPolicy([lab.issuerId]), validity: 'unchecked' });
+    expectStatus(optOut, 201);
+    expect(JSON.stringify(optOut.json().warnings)).toContain('validity');
 
     expectStatus(await post('entry', entryPolicy([lab.issuerId])), 201);
     expectProblem(await post('entry', entryPolicy([lab.issuerId])), 409, 'CONFLICT');
@@ -148,7 +153,11 @@ describe.each(DB_KINDS)('venues, policies and housekeeping on %s', (kind) => {
     });
     expectStatus(byAdmin, 201);
     const byId = await newRequest(t, venue, byAdmin.json().policy.id);
-    expect(byId.request.pseudonym).toEqual({ scope: 'entry', period: expect.stringMatching(/^\d{4}-W\d{2}$/) });
+    expect(byId.request.pseudonym).toEqual({
+      scope: 'entry',
+      period: expect.stringMatching(/^\d{4}-W\d{2}$/),
+      timeZone: 'UTC',
+    });
     expectProblem(
       await t.app.inject({
         method: 'POST',
@@ -160,7 +169,7 @@ describe.each(DB_KINDS)('venues, policies and housekeeping on %s', (kind) => {
       'NOT_FOUND',
     );
     const me = await t.app.inject({ method: 'GET', url: '/v1/venue', headers: bearer(venue.key) });
-    expect(me.json().policies.map((p: { name: string }) => p.name)).toEqual(['entry', 'bar']);
+    expect(me.json().policies.map((p: { name: string }) => p.name)).toEqual(['zz-unchecked', 'entry', 'bar']);
   });
 
   it('expires unanswered requests, purges outcomes after the retention and pseudonyms after their period', async () => {
