@@ -39,7 +39,6 @@ import {
   resolveConstraint,
   verifyItemDetailed,
   resolveDay,
-  verifyItem,
   ORIGIN_PATTERN,
   type Constraint,
   type AttributeValue,

@@ -79,9 +79,12 @@ describe('batch verification in the verifier pool', () => {
         answers[forgedAt]!.presentation,
         answers[forgedAt]!.request,
         lab.activeKey.publicKey,
+        0,
+        new URL(t.server.config.publicUrl).origin,
       ),
     };
-    // A changed disclosed value that still meets the policy (fails at the challenge), near the end.
+    // A proven statement made stronger than what was proven (validUntil >= tomorrow): it still meets the
+    // policy, so only the proof can catch it (its predicate proof fails), near the end.
     const changedAt = BURST - 2;
     const changed = answers[changedAt]!.presentation;
     answers[changedAt] = {
@@ -90,7 +93,12 @@ describe('batch verification in the verifier pool', () => {
         ...changed,
         items: changed.items.map((item, i) =>
           i === 0
-            ? { ...item, disclosed: { ...item.disclosed, validUntil: Number(item.disclosed.validUntil) + 1 } }
+            ? {
+                ...item,
+                proven: item.proven!.map((p) =>
+                  p.attribute === 'validUntil' ? { ...p, value: Number(p.value) + 1 } : p,
+                ),
+              }
             : item,
         ),
       },
@@ -115,7 +123,7 @@ describe('batch verification in the verifier pool', () => {
       const body = res.json() as { accepted: boolean; reasons?: { code: string }[] };
       if (i === forgedAt || i === changedAt) {
         expect(body.accepted).toBe(false);
-        expect(body.reasons?.map((r) => r.code)).toContain('PROOF_INVALID');
+        expect(body.reasons?.map((r) => r.code)).toContain(i === forgedAt ? 'PROOF_INVALID' : 'PREDICATE_FAILED');
       } else {
         expect(body.accepted).toBe(true);
       }

@@ -75,7 +75,11 @@ async function otherOrigin() {
 }
 
 interface OutcomeEvent {
-  outcome: { accepted: boolean; pseudonym?: string; disclosed: { values: Record<string, unknown> }[] };
+  outcome: {
+    accepted: boolean;
+    pseudonym?: string;
+    disclosed: { values: Record<string, unknown>; proven: unknown[] }[];
+  };
 }
 
 /** The first `event: outcome` (or expired) of a request's server-sent events. */
@@ -200,17 +204,20 @@ describe.each(DB_KINDS)('the door over real HTTP on %s', (kind) => {
     });
     expect(result).toMatchObject({ requestId: id, status: 'accepted', reasons: [] });
     expect(result.verifier).toEqual({ origin: base, id: stadium.verifierId, name: `Stadium ${kind}` });
-    // Consent saw exactly what is disclosed: the constrained values, validity included (fails closed).
+    // Consent saw exactly what the venue learns: no value, only statements proven for today, validity
+    // included (it fails closed) and no day of the credential's own.
     expect(seen).toHaveLength(1);
     expect(seen[0]!.pseudonym).toBeUndefined();
-    expect(seen[0]!.disclosures.map((d) => [d.schemaRef, Object.keys(d.disclosed).sort()])).toEqual([
-      [COVID, ['testResult', 'validFrom', 'validUntil']],
+    const today = new Date(todayOf(t) * 86_400_000).toISOString().slice(0, 10);
+    expect(seen[0]!.disclosures.map((d) => [d.schemaRef, d.disclosed, d.consent])).toEqual([
+      [COVID, {}, ['proves testResult = "negative"', `proves validUntil >= ${today}`, `proves validFrom <= ${today}`]],
     ]);
     const { event, data } = await events;
     abort.abort();
     expect(event).toBe('outcome');
     expect(data.outcome).toMatchObject({ accepted: true });
     expect(data.outcome.disclosed[0]!.values).toEqual(seen[0]!.disclosures[0]!.disclosed);
+    expect(data.outcome.disclosed[0]!.proven).toEqual(seen[0]!.disclosures[0]!.proven);
   });
 
   it('the JWKS and the request object are served on the origin, and rotation keeps old requests valid', async () => {

@@ -91,6 +91,9 @@ describe.each(DB_KINDS)('rejection reasons over HTTP on %s', (kind) => {
     const from = entryPolicy(issuers);
     from.groups[0]!.anyOf[0]!.disclose = ['validFrom'];
     await createPolicy(t, venue, 'from', from);
+    const shown = entryPolicy(issuers);
+    shown.groups[0]!.anyOf[0]!.disclose = ['testResult'];
+    await createPolicy(t, venue, 'shown', shown);
     const two = entryPolicy(issuers);
     two.groups.push({
       anyOf: [
@@ -138,9 +141,22 @@ describe.each(DB_KINDS)('rejection reasons over HTTP on %s', (kind) => {
     },
     {
       code: 'UNDISCLOSED_ATTRIBUTE',
+      policy: 'from',
+      wallet: () => standard,
+      tamper: (p) => void delete (p.items[0]!.disclosed as Record<string, unknown>).validFrom,
+    },
+    {
+      // The statement proven is weaker than the one asked for (any test result).
+      code: 'PREDICATE_MISMATCH',
       policy: 'entry',
       wallet: () => standard,
-      tamper: (p) => void delete (p.items[0]!.disclosed as Record<string, unknown>).validUntil,
+      tamper: (p) => void (p.items[0]!.proven![0]!.value = ['negative', 'positive']),
+    },
+    {
+      code: 'PREDICATE_FAILED',
+      policy: 'entry',
+      wallet: () => standard,
+      tamper: (p) => void (p.items[0]!.predicateProof = flipLastBit(p.items[0]!.predicateProof!)),
     },
     {
       code: 'EXTRA_DISCLOSURE',
@@ -151,8 +167,9 @@ describe.each(DB_KINDS)('rejection reasons over HTTP on %s', (kind) => {
     { code: 'NOT_YET_VALID', policy: 'from', wallet: () => notYetValid, walletToday: 1 },
     { code: 'EXPIRED', policy: 'entry', wallet: () => expired, walletToday: -1 },
     {
+      // A constraint on a value the venue asked to see is checked on that value.
       code: 'CONSTRAINT_FAILED',
-      policy: 'entry',
+      policy: 'shown',
       wallet: () => standard,
       tamper: (p) => void ((p.items[0]!.disclosed as Record<string, unknown>).testResult = 'positive'),
     },

@@ -104,7 +104,13 @@ describe.each(DB_KINDS)('presentation requests on %s', (kind) => {
           group: 0,
           clauseIndex: 0,
           schemaRef: COVID,
-          values: { testResult: 'negative', validUntil: todayOf(t) + 1, validFrom: todayOf(t) },
+          // No value, no validity day: only the statements asked for, proven for today.
+          values: {},
+          proven: [
+            { attribute: 'testResult', op: 'in', value: ['negative'] },
+            { attribute: 'validUntil', op: 'gte', value: todayOf(t) },
+            { attribute: 'validFrom', op: 'lte', value: todayOf(t) },
+          ],
         },
       ],
     });
@@ -124,7 +130,13 @@ describe.each(DB_KINDS)('presentation requests on %s', (kind) => {
         group: 0,
         clauseIndex: 1,
         schemaRef: VACCINATION,
-        values: { doseCount: 2, validUntil: todayOf(t) + 300, validFrom: todayOf(t) - 30 },
+        // "2+ doses", never the count.
+        values: {},
+        proven: [
+          { attribute: 'doseCount', op: 'gte', value: 2 },
+          { attribute: 'validUntil', op: 'gte', value: todayOf(t) },
+          { attribute: 'validFrom', op: 'lte', value: todayOf(t) },
+        ],
       },
     ]);
   });
@@ -189,7 +201,12 @@ describe.each(DB_KINDS)('presentation requests on %s', (kind) => {
           group: 0,
           clauseIndex: 0,
           schemaRef: AGE,
-          values: { ageOver18: true, validUntil: todayOf(t) + 3650, validFrom: todayOf(t) },
+          values: {},
+          proven: [
+            { attribute: 'ageOver18', op: 'in', value: [true] },
+            { attribute: 'validUntil', op: 'gte', value: todayOf(t) },
+            { attribute: 'validFrom', op: 'lte', value: todayOf(t) },
+          ],
         },
       ],
     });
