@@ -379,7 +379,7 @@ async function main(): Promise<void> {
             say(`wallet ${who}`, `checked: signed by a key of ${c.verifier.origin}, answers go there only`);
             say(
               `wallet ${who}`,
-              `consent screen: "${c.verifier.name}" will learn ${c.disclosures.map((d) => Object.keys(d.disclosed).join(', ')).join('; ')} (nothing else)`,
+              `consent screen: "${c.verifier.name}" ${c.disclosures.map((d) => d.consent.join(', ')).join('; ')} (nothing else)`,
             );
             if (c.pseudonym) {
               say(
@@ -408,9 +408,10 @@ async function main(): Promise<void> {
     showScreen('stadium', s1);
     check('A enters the stadium', s1.outcome?.accepted === true, JSON.stringify(s1));
     check(
-      'the stadium learned no value, only that testResult is negative and validUntil >= today hold',
+      'the stadium learned no value and no date, only that the test is negative and valid today',
       Object.keys(s1.outcome?.disclosed?.[0]?.values ?? { x: 1 }).length === 0 &&
-        JSON.stringify(s1.outcome?.disclosed?.[0]?.proven.map((p) => p.attribute)) === '["testResult","validUntil"]',
+        JSON.stringify(s1.outcome?.disclosed?.[0]?.proven.map((p) => p.attribute)) ===
+          '["testResult","validUntil","validFrom"]',
       JSON.stringify(s1.outcome?.disclosed),
     );
 
@@ -529,9 +530,12 @@ async function main(): Promise<void> {
     const a1 = await barVisit('A', walletA);
     check('A enters the bar', a1.outcome?.accepted === true, JSON.stringify(a1));
     check(
-      'the bar learned only that ageOver18 is true (proven, no value shown)',
+      'the bar learned only that ageOver18 is true and the credential valid today (proven, no value shown)',
       JSON.stringify(a1.outcome?.disclosed?.map((d) => d.values)) === '[{}]' &&
-        JSON.stringify(a1.outcome?.disclosed?.[0]?.proven) === '[{"attribute":"ageOver18","op":"in","value":[true]}]',
+        JSON.stringify(a1.outcome?.disclosed?.[0]?.proven.slice(0, 1)) ===
+          '[{"attribute":"ageOver18","op":"in","value":[true]}]' &&
+        JSON.stringify(a1.outcome?.disclosed?.[0]?.proven.map((p) => p.attribute)) ===
+          '["ageOver18","validUntil","validFrom"]',
       JSON.stringify(a1.outcome?.disclosed),
     );
     const b1 = await barVisit('B', walletB);

@@ -4,10 +4,12 @@
  * red at once and says, in plain words, what the pass showed or why it was refused; then the next
  * QR code (created while the verdict shows) appears by itself.
  */
+import type { ProvenConstraint } from '../credential/index.js';
 import { ApiProblem, json, KeyStore, qrImageUrl } from './lib/api.js';
 import { byId, h, isoDay, say, show } from './lib/dom.js';
 import { serverEvents } from './lib/events.js';
 import { signIn } from './lib/signin.js';
+import { attributeName, doorWords } from './lib/statements.js';
 import { fill, strings } from './strings.js';
 
 const S = strings();
@@ -38,7 +40,11 @@ interface RequestView {
   outcome?: {
     accepted: boolean;
     reasons: Reason[];
-    disclosed?: { schemaRef: string; values: Record<string, string | number | boolean> }[];
+    disclosed?: {
+      schemaRef: string;
+      values: Record<string, string | number | boolean>;
+      proven?: ProvenConstraint[];
+    }[];
     pseudonym?: string;
   };
 }
@@ -71,7 +77,7 @@ function setState(state: 'waiting' | 'checking' | 'accepted' | 'rejected'): void
 
 const today = () => Math.floor(Date.now() / 86_400_000);
 
-/** What an accepted pass showed, in the door person's words ("negative test", "valid today"). */
+/** What an accepted pass showed or proved, in the door person's words ("negative test", "valid today"). */
 export function learned(outcome: NonNullable<RequestView['outcome']>): string[] {
   const lines: string[] = [];
   for (const item of outcome.disclosed ?? []) {
@@ -83,7 +89,11 @@ export function learned(outcome: NonNullable<RequestView['outcome']>): string[] 
         continue;
       }
       const words = S.values[name]?.[String(value)];
-      parts.push(words ?? `${S.attributes[name] ?? name}: ${String(value)}`);
+      parts.push(words ?? `${attributeName(name)}: ${String(value)}`);
+    }
+    for (const statement of item.proven ?? []) {
+      const words = doorWords(statement, today());
+      if (words !== undefined) parts.push(words);
     }
     if (parts.length > 0) lines.push(parts.join(', '));
   }

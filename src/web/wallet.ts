@@ -2,27 +2,31 @@
  * The reference wallet: the holder SDK (privid/holder) running in the browser. The holder secret
  * and the credentials live in IndexedDB (lib/idb-stores.ts); codes are scanned with the camera
  * (BarcodeDetector where the browser has it, @paulmillr/qr's pure-JS decoder otherwise) or pasted.
- * Offers are accepted; requests get a consent screen that lists exactly the values the venue will
- * see and says whether it can recognise the holder again; then the answer goes online, or is shown
- * as a presentation QR code for an offline kiosk.
+ * Offers are accepted. A venue's online request (`openid4vp://…`, a reference to its signed request
+ * object) is answered with `wallet.respond`: the SDK fetches and authenticates it, this page shows
+ * the consent screen (who asks, verified by its signing key's origin; exactly the values shown and
+ * the statements proven; whether the venue can recognise the holder), and the SDK posts the answer
+ * to the venue's own response URL. An offline kiosk's request is answered with a presentation QR.
  */
 import decodeQR from '@paulmillr/qr/decode.js';
+import { decodeQr, isCredentialError, isoDateFromDay, type PresentationRequest } from '../credential/index.js';
 import {
-  decodeQr,
-  isCredentialError,
-  isoDateFromDay,
-  type Presentation,
-  type PresentationRequest,
-} from '../credential/index.js';
-import { HolderError, Wallet, type MatchResult, type StoredCredential } from '../holder/index.js';
-import { ApiProblem, call, qrImageUrl } from './lib/api.js';
+  HolderError,
+  Wallet,
+  type ConsentAnswer,
+  type ConsentRequest,
+  type MatchCandidate,
+  type MatchResult,
+  type StoredCredential,
+} from '../holder/index.js';
+import { ApiProblem, qrImageUrl } from './lib/api.js';
 import { byId, h, say, show } from './lib/dom.js';
 import { IndexedDbCredentialStore, IndexedDbSecretStore } from './lib/idb-stores.js';
+import { attributeName, statementText, valueText } from './lib/statements.js';
 import { fill, strings } from './strings.js';
 
 const S = strings();
 const W = S.wallet;
-const DATE_ATTRIBUTES = new Set(['validFrom', 'validUntil', 'sampleDay', 'lastDoseDay']);
 const SCAN_INTERVAL_MS = 250;
 
 const wallet = new Wallet({ secrets: new IndexedDbSecretStore(), credentials: new IndexedDbCredentialStore() });
@@ -42,6 +46,8 @@ const els = {
   consentItems: byId('consent-items'),
   consentAlways: byId('consent-always'),
   consentRecognise: byId('consent-recognise'),
+  consentPersistent: byId('consent-persistent'),
+  consentPersistentBox: byId<HTMLInputElement>('consent-persistent-box'),
   share: byId<HTMLButtonElement>('consent-share'),
   showQr: byId<HTMLButtonElement>('consent-qr'),
   decline: byId<HTMLButtonElement>('consent-decline'),
@@ -54,15 +60,27 @@ const els = {
   empty: byId('credentials-empty'),
 };
 
+/** The offline request on the consent screen (answered by QR), if any. */
 let pending: PresentationRequest | undefined;
+/** The online consent screen's answer, given by the Share or Decline button. */
+let answerConsent: ((answer: ConsentAnswer) => void) | undefined;
 
 function title(schemaRef: string): string {
   return wallet.schemas.resolve(schemaRef)?.title ?? schemaRef;
 }
 
-function valueText(name: string, value: string | number | boolean): string {
-  if (DATE_ATTRIBUTES.has(name) && typeof value === 'number') return isoDateFromDay(value);
-  return S.values[name]?.[String(value)] ?? String(value);
+/** One consent line per credential: the values shown, then the statements proven without showing them. */
+function consentItems(candidates: readonly MatchCandidate[]): HTMLElement[] {
+  return candidates.map((best) => {
+    const shown = Object.entries(best.disclosed).map(
+      ([name, value]) => `${attributeName(name)}: ${valueText(name, value)}`,
+    );
+    const lines = [
+      shown.length > 0 ? fill(W.shows, { values: shown.join(', ') }) : W.showsNothing,
+      ...(best.proven.length > 0 ? [fill(W.proves, { statements: best.proven.map(statementText).join('; ') })] : []),
+    ];
+    return h('li', {}, `${title(best.schemaRef)}: ${lines.join('. ')}`);
+  });
 }
 
 function fail(message: string): void {
@@ -102,6 +120,10 @@ async function handle(text: string): Promise<void> {
   say(els.error, '');
   show(els.answer, false);
   show(els.consent, false);
+  if (/^(?:openid4vp:|https?:)/i.test(text.trim())) {
+    await respondOnline(text.trim());
+    return;
+  }
   let payload;
   try {
     payload = decodeQr(text.trim());
@@ -134,13 +156,83 @@ async function handle(text: string): Promise<void> {
   fail(W.notPrivid);
 }
 
-/** The consent screen: exactly what the venue will see, and whether it can recognise the holder. */
+/**
+ * An online request, answered by the SDK: `wallet.respond` fetches and authenticates it, asks
+ * `askConsent`, proves and posts to the venue's response URL. Every refusal (a bad signature, an
+ * expired request, a period that is not current) is the SDK's, before any proof is made.
+ */
+async function respondOnline(text: string): Promise<void> {
+  say(els.status, W.checking);
+  try {
+    const result = await wallet.respond(text, { today: today(), consent: askConsent });
+    const accepted = result.status === 'accepted';
+    els.answerTitle.textContent = `${W.answered}: ${accepted ? W.accepted : W.rejected}`;
+    els.answerText.replaceChildren(...result.reasons.map((r) => h('li', {}, S.reasons[r.code] ?? r.code)));
+    show(els.answerQr, false);
+    say(els.status, '');
+    show(els.answer);
+    els.answerTitle.focus();
+  } catch (error) {
+    show(els.consent, false);
+    if (error instanceof HolderError && error.code === 'CONSENT_DECLINED') say(els.status, W.declined);
+    else if (error instanceof HolderError && error.code === 'CANNOT_SATISFY') cannotAnswer(error.message);
+    else fail(messageOf(error));
+  } finally {
+    answerConsent = undefined;
+  }
+}
+
+/** No stored credential satisfies the request: say so on the consent panel, with no way to share. */
+function cannotAnswer(why: string): void {
+  say(els.status, '');
+  els.consentTitle.textContent = W.cannotAny;
+  els.consentVenue.textContent = '';
+  els.consentItems.replaceChildren(h('li', {}, why));
+  for (const el of [els.consentAlways, els.consentRecognise, els.consentPersistent, els.share, els.showQr]) {
+    show(el, false);
+  }
+  show(els.consent);
+  els.consentTitle.focus();
+}
+
+/** The consent screen of an authenticated online request; resolves with the holder's answer. */
+function askConsent(request: ConsentRequest): Promise<ConsentAnswer> {
+  say(els.status, '');
+  pending = undefined;
+  els.consentTitle.textContent = fill(W.asks, { venue: request.verifier.name });
+  els.consentVenue.textContent = fill(W.venueVerified, { origin: request.verifier.origin });
+  els.consentItems.replaceChildren(...consentItems(request.disclosures));
+  els.consentAlways.textContent = W.always;
+  const nym = request.pseudonym;
+  els.consentRecognise.textContent = !nym
+    ? W.recogniseNo
+    : nym.persistent
+      ? W.recogniseAlways
+      : fill(W.recogniseYes, {
+          scope: nym.scope,
+          period: nym.period ? fill(W.recognisePeriod, { period: nym.period }) : '',
+        });
+  els.consentPersistentBox.checked = false;
+  show(els.consentPersistent, nym?.persistent === true);
+  show(els.consentAlways);
+  show(els.consentRecognise);
+  show(els.share);
+  show(els.showQr, false);
+  show(els.consent);
+  els.consentTitle.focus();
+  return new Promise((resolve) => {
+    answerConsent = resolve;
+  });
+}
+
+/** The consent screen of an offline kiosk's request (answered by a presentation QR code). */
 async function consent(request: PresentationRequest): Promise<void> {
   const match: MatchResult = await wallet.match(request, { today: today() });
   say(els.status, '');
   pending = request;
   els.consentTitle.textContent = fill(W.asks, { venue: request.verifierName });
   els.consentVenue.textContent = fill(W.venueId, { id: request.verifierId });
+  show(els.consentPersistent, false);
   if (!match.satisfiable) {
     els.consentTitle.textContent = fill(W.cannot, { venue: request.verifierName });
     els.consentItems.replaceChildren(
@@ -151,15 +243,7 @@ async function consent(request: PresentationRequest): Promise<void> {
     show(els.share, false);
     show(els.showQr, false);
   } else {
-    els.consentItems.replaceChildren(
-      ...match.groups.map((group) => {
-        const best = group.candidates[0]!;
-        const values = Object.entries(best.disclosed)
-          .map(([name, value]) => `${S.attributes[name] ?? name}: ${valueText(name, value)}`)
-          .join(', ');
-        return h('li', {}, fill(W.proof, { title: title(best.schemaRef), values }));
-      }),
-    );
+    els.consentItems.replaceChildren(...consentItems(match.groups.map((group) => group.candidates[0]!)));
     els.consentAlways.textContent = W.always;
     els.consentRecognise.textContent = match.pseudonym
       ? fill(W.recogniseYes, {
@@ -169,47 +253,18 @@ async function consent(request: PresentationRequest): Promise<void> {
       : W.recogniseNo;
     show(els.consentAlways);
     show(els.consentRecognise);
-    show(els.share);
+    show(els.share, false);
     show(els.showQr);
   }
   show(els.consent);
   els.consentTitle.focus();
 }
 
-/**
- * Sends the presentation to the venue's server. Today that is the privid verifier's submit route,
- * derived from the request's verifier origin and id (the request carries no response URL yet).
- * When `wallet.respond` lands (issue #8: signed requests by reference), this function becomes one
- * call to it, which also authenticates the request and its response URL.
- */
-async function answerOnline(
-  request: PresentationRequest,
-  presentation: Presentation,
-): Promise<{ status: string; reasons: { code: string }[] }> {
-  const url = `${new URL(request.verifierId).origin}/v1/requests/${encodeURIComponent(request.requestId)}/presentation`;
-  const path = new URL(url).origin === location.origin ? new URL(url).pathname : url;
-  const response = await call('POST', path, { body: presentation });
-  return (await response.json()) as { status: string; reasons: { code: string }[] };
-}
-
-async function share(): Promise<void> {
-  const request = pending;
-  if (!request) return;
+function share(): void {
+  if (!answerConsent) return;
   show(els.consent, false);
   say(els.status, W.sending);
-  try {
-    const result = await answerOnline(request, await wallet.present(request, { today: today() }));
-    const accepted = result.status === 'accepted';
-    els.answerTitle.textContent = `${W.answered}: ${accepted ? W.accepted : W.rejected}`;
-    els.answerText.replaceChildren(...result.reasons.map((r) => h('li', {}, S.reasons[r.code] ?? r.code)));
-    show(els.answerQr, false);
-    say(els.status, '');
-    show(els.answer);
-    els.answerTitle.focus();
-  } catch (error) {
-    fail(messageOf(error));
-  }
-  pending = undefined;
+  answerConsent({ approve: true, allowPersistentPseudonym: els.consentPersistentBox.checked });
 }
 
 async function showPresentationQr(): Promise<void> {
@@ -307,12 +362,13 @@ els.pasteForm.addEventListener('submit', (event) => {
   event.preventDefault();
   void handle(els.paste.value);
 });
-els.share.addEventListener('click', () => void share());
+els.share.addEventListener('click', share);
 els.showQr.addEventListener('click', () => void showPresentationQr());
 els.decline.addEventListener('click', () => {
   pending = undefined;
   show(els.consent, false);
   say(els.status, W.declined);
+  answerConsent?.(false);
 });
 els.answerDone.addEventListener('click', () => {
   show(els.answer, false);

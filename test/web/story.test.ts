@@ -8,9 +8,10 @@
 //
 // Wallet A is the wallet page (the holder SDK in the browser, IndexedDB stores), fed the text of
 // each QR code as read from the desk's and the gate's rendered images (pasted: headless Chromium has
-// no camera). It answers at the current submit route, derived from the request's verifier origin and
-// id (the request carries no response URL until requests by reference land). Wallet B, whose app
-// offers an age band where a test is asked, is the holder SDK in Node: the wallet page itself
+// no camera). The gate's QR is only a reference (openid4vp://…); the page answers it with
+// wallet.respond: fetch and authenticate the signed request, consent, post to its response URL.
+// Wallet B, whose app offers an age band where a test is asked, is a dishonest client in Node (it
+// reads the signed request and posts a presentation of the wrong kind): the wallet page itself
 // refuses to answer without a matching credential (checked too).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,13 @@ import { join } from 'node:path';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { decodeQr, type PresentationRequest } from '../../src/credential/index.js';
+import {
+  fromBase64url,
+  parseAuthorizationRequestUri,
+  presentationRequestOf,
+  type PresentationRequest,
+  type RequestObject,
+} from '../../src/credential/index.js';
 import { Wallet } from '../../src/holder/index.js';
 import { loadConfig } from '../../src/server/config.js';
 import { buildServer, type PrividServer } from '../../src/server/server.js';
@@ -221,7 +228,14 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the screens in headless Chro
     await gate.getByRole('button', { name: 'Start' }).click();
     const firstQr = await readQr(gate, '#door-qr');
     await audit(gate, 'gate-waiting');
-    const request = decodeQr(firstQr, { expect: 'request' }).value as PresentationRequest;
+    expect(firstQr).toMatch(/^openid4vp:\/\/\?client_id=/);
+    // What a client that skips the signature check would read: the request object's claims.
+    const requestBehind = async (qr: string): Promise<PresentationRequest> => {
+      const jws = await (await fetch(parseAuthorizationRequestUri(qr).requestUri)).text();
+      const claims = JSON.parse(new TextDecoder().decode(fromBase64url(jws.split('.')[1]!))) as RequestObject;
+      return presentationRequestOf(claims);
+    };
+    const request = await requestBehind(firstQr);
 
     const answer = async (wallet: Wallet, req: PresentationRequest, shown = req) => {
       const presentation = await wallet.present(shown, { today });
@@ -236,9 +250,13 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the screens in headless Chro
     await paste(walletA, firstQr);
     await walletA.locator('#consent').waitFor({ state: 'visible', ...WAIT });
     expect(await walletA.locator('#consent-title').textContent()).toBe('Riverside Stadium asks to see');
+    expect(await walletA.locator('#consent-venue').textContent()).toBe(
+      `Signed by ${base}; your answer goes there and nowhere else.`,
+    );
     const isoToday = new Date(today * 86_400_000).toISOString().slice(0, 10);
+    // No value leaves the wallet: the test result and the validity are proven, not shown.
     expect(await walletA.locator('#consent-items').innerText()).toBe(
-      `COVID-19 test result: Test result: negative test, Valid until: ${isoToday}`,
+      `COVID-19 test result: shows no value. proves, without showing it: Test result = negative test; Valid until ≥ ${isoToday}; Valid from ≤ ${isoToday}`,
     );
     expect(await walletA.locator('#consent-recognise').textContent()).toBe(
       'This venue cannot recognise you on a later visit.',
@@ -261,7 +279,7 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the screens in headless Chro
       WAIT,
     );
     const secondQr = await readQr(gate, '#door-qr');
-    const second = decodeQr(secondQr, { expect: 'request' }).value as PresentationRequest;
+    const second = await requestBehind(secondQr);
     expect(second.requestId).not.toBe(request.requestId);
     // The wallet page without a test does not answer at all.
     const emptyWallet = await (await browser.newContext({ viewport: { width: 412, height: 915 } })).newPage();
@@ -269,7 +287,7 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the screens in headless Chro
     await paste(emptyWallet, secondQr);
     await emptyWallet.locator('#consent').waitFor({ state: 'visible', ...WAIT });
     expect(await emptyWallet.locator('#consent-title').textContent()).toBe(
-      'You have no credential that Riverside Stadium accepts.',
+      'You have no credential that this venue accepts.',
     );
     expect(await emptyWallet.getByRole('button', { name: 'Share' }).isVisible()).toBe(false);
     await audit(emptyWallet, 'wallet-cannot');

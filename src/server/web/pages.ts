@@ -213,6 +213,7 @@ export function walletPage(ctx: PageContext): string {
 <ul id="consent-items"></ul>
 <p id="consent-always"></p>
 <p id="consent-recognise"></p>
+<p id="consent-persistent" hidden><label><input type="checkbox" id="consent-persistent-box"> ${esc(W.allowAlways)}</label></p>
 <div class="actions">
 <button type="button" id="consent-share">${esc(W.share)}</button>
 <button type="button" id="consent-qr">${esc(W.showQr)}</button>
