@@ -15,6 +15,8 @@
  * request nonce. Equal pseudonyms across items show they come from one holder secret.
  */
 import { BbsError, proofGenWithNymScalars, proofVerifyWithNymScalars, type CiphersuiteName } from '../bbs/index.js';
+// Not part of privid/bbs: skips the signature and subgroup checks, so only a matching tag calls it.
+import { proofGenWithNymScalarsVouched } from '../bbs/pseudonym/interface.js';
 import { fromBase64urlOrUndefined, hasOwn } from './bytes.js';
 import { credentialMessageScalars, disclosedScalars, disclosureIndexes, messageCount } from './encoding.js';
 import type { Credential, PresentationRequest } from './format-parsers.js';
@@ -136,7 +138,8 @@ export function proveItem(params: ProveItemParams): ItemProof {
     messageScalars,
     holderSecret,
   });
-  const { proof, pseudonym } = proofGenWithNymScalars({
+  const generate = signatureVerified ? proofGenWithNymScalarsVouched : proofGenWithNymScalars;
+  const { proof, pseudonym } = generate({
     ciphersuite,
     publicKey: params.publicKey,
     signature,
@@ -148,7 +151,6 @@ export function proveItem(params: ProveItemParams): ItemProof {
     nymSecrets: [holderSecret],
     secretProverBlind,
     disclosedIndexes,
-    signatureVerified,
   });
   return { proof, pseudonym, disclosed };
 }
