@@ -11,6 +11,7 @@
  */
 // First, as a React Native app imports its polyfills before anything else.
 import './polyfills.js';
+import { installGeneratorConstants } from '../../src/bbs/install-generator-constants.js';
 import { proofGen, proofVerify } from '../../src/bbs/index.js';
 // The wallet's shape, which privid/bbs does not export (the credential layer reaches it through a tag).
 import { proofGenVouched } from '../../src/bbs/interface.js';
@@ -26,6 +27,9 @@ import { verifyPresentation } from '../../src/verifier/index.js';
 import type { BenchFixtures, RunParams, RunResult, ScenarioName } from './types.js';
 
 declare const print: ((line: string) => void) | undefined;
+
+// As a React Native app does at start-up (docs/holder-sdk.md): the generators as constants.
+installGeneratorConstants();
 
 const params = (globalThis as { __PRIVID_BENCH?: RunParams }).__PRIVID_BENCH;
 if (!params) throw new Error('__PRIVID_BENCH is not set');

@@ -38,6 +38,7 @@ const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'];
  */
 const ENTRY_EXPORTS: Record<string, string[]> = {
   'privid/bbs': ['ietfSuite', 'BbsError'],
+  'privid/bbs/generator-constants': ['installGeneratorConstants'],
   'privid/credential': ['parseCredentialOffer', 'builtinSchemaRegistry', 'verifyItem'],
   'privid/holder': ['Wallet', 'MemorySecretStore', 'MemoryCredentialStore'],
   'privid/holder/indexeddb': ['openIndexedDbStores'],
