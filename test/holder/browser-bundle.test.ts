@@ -67,6 +67,15 @@ describe('SDK entry points bundle without Node built-ins, WASM or server depende
     expect(gzipSync(result.code).length).toBeLessThanOrEqual(62 * 1024);
   });
 
+  it('privid/verifier ships no TypeBox: trust lists are checked with the generated JSON Schema', async () => {
+    const result = await bundleEntry(entry('privid/verifier'), { minify: false });
+    const inputs = Object.keys(result.metafile!.inputs);
+    expect(
+      inputs.filter((p) => /typebox|src\/credential\/formats\.ts|src\/verifier\/trust-list-schema\.ts/.test(p)),
+    ).toEqual([]);
+    expect(inputs.some((p) => p.endsWith('src/verifier/generated/trust-list-schema.ts'))).toBe(true);
+  });
+
   it('privid/bbs/generator-constants is what brings the constants in', async () => {
     const result = await bundleEntry(entry('privid/bbs/generator-constants'), { minify: false });
     expect(Object.keys(result.metafile!.inputs).some((p) => p.endsWith('src/bbs/generator-constants.ts'))).toBe(true);
