@@ -32,10 +32,15 @@ export default tseslint.config(
     },
   },
   {
-    // What wallets bundle ships no schema library: the TypeBox definitions (formats.ts,
-    // schema-definition-schema.ts) are for the server and the generator of generated/.
-    files: ['src/bbs/**/*.ts', 'src/credential/**/*.ts', 'src/holder/**/*.ts'],
-    ignores: ['src/holder/node/**', 'src/credential/formats.ts', 'src/credential/schema-definition-schema.ts'],
+    // What wallets and kiosks bundle ships no schema library: the TypeBox definitions (formats.ts,
+    // schema-definition-schema.ts, trust-list-schema.ts) are for the server and the generator of generated/.
+    files: ['src/bbs/**/*.ts', 'src/credential/**/*.ts', 'src/holder/**/*.ts', 'src/verifier/**/*.ts'],
+    ignores: [
+      'src/holder/node/**',
+      'src/credential/formats.ts',
+      'src/credential/schema-definition-schema.ts',
+      'src/verifier/trust-list-schema.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -47,8 +52,15 @@ export default tseslint.config(
               message: 'No service dependencies in the core.',
             },
             {
-              group: ['typebox', 'typebox/*', '**/formats.js', '**/schema-definition-schema.js'],
-              message: 'The wallet path validates with generated/format-schemas.ts; TypeBox is server-side.',
+              group: [
+                'typebox',
+                'typebox/*',
+                '**/formats.js',
+                '**/schema-definition-schema.js',
+                '**/trust-list-schema.js',
+                '!**/generated/trust-list-schema.js',
+              ],
+              message: 'The SDK validates with the generated JSON Schemas (generated/*.ts); TypeBox is server-side.',
             },
           ],
         },

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { bundleEntry, OPT_IN_ENTRIES, sdkDir, sdkEntryPoints } from './lib/sdk-bundle.mjs';
+import { build } from 'esbuild';
+import { bundleEntry, OPT_IN_ENTRIES, repoRoot, sdkDir, sdkEntryPoints } from './lib/sdk-bundle.mjs';
 
 const run = promisify(execFile);
 const kB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
@@ -67,13 +68,36 @@ async function installedSize() {
 const bundlesOnly = process.argv.includes('--bundles');
 console.log('privid SDK size (npm run size)');
 console.log('');
-console.log('entry point               platform  minified    gzipped');
+console.log('entry point                    platform  minified    gzipped');
 for (const entry of sdkEntryPoints()) {
   if (OPT_IN_ENTRIES.has(entry.name)) continue;
   const result = await bundleEntry(entry);
   if (result.errors.length > 0) throw new Error(`${entry.name}: ${result.errors.join('; ')}`);
   console.log(
-    `${entry.name.padEnd(25)} ${entry.platform.padEnd(8)} ${kB(result.code.length).padStart(9)} ${kB(gzipSync(result.code).length).padStart(10)}`,
+    `${entry.name.padEnd(30)} ${entry.platform.padEnd(8)} ${kB(result.code.length).padStart(9)} ${kB(gzipSync(result.code).length).padStart(10)}`,
+  );
+}
+// What a React Native (Hermes) wallet ships: privid/holder plus the opt-in generator constants.
+{
+  const combined = await build({
+    stdin: {
+      contents: [
+        "export * from './src/holder/index.ts';",
+        "export * from './src/bbs/install-generator-constants.ts';",
+      ].join('\n'),
+      resolveDir: repoRoot,
+      loader: 'ts',
+    },
+    bundle: true,
+    write: false,
+    platform: 'browser',
+    format: 'esm',
+    minify: true,
+    logLevel: 'silent',
+  });
+  const code = combined.outputFiles[0].text;
+  console.log(
+    `${'  holder + constants'.padEnd(30)} ${'browser'.padEnd(8)} ${kB(code.length).padStart(9)} ${kB(gzipSync(code).length).padStart(10)}  (a Hermes wallet: privid/holder with privid/bbs/generator-constants)`,
   );
 }
 if (!bundlesOnly) {

@@ -120,7 +120,7 @@ const LABELS: Record<ScenarioName, string> = {
   'present-two-items': 'present: 2 items',
   'kiosk-verify': 'kiosk verifyPresentation (stadium)',
   'bbs-proofGen': 'privid/bbs proofGen, 10 messages / 3 disclosed (checks the signature first)',
-  'bbs-proofGen-vouched': 'privid/bbs proofGen, 10 / 3, signatureVerified (the wallet shape)',
+  'bbs-proofGen-vouched': 'proofGen, 10 / 3, for a signature the holder verified (the wallet shape, internal)',
   'bbs-proofVerify': 'privid/bbs proofVerify, 10 / 3',
 };
 

@@ -17,8 +17,10 @@
  * one table entry selected by masks over the whole table, so the sequence of point operations does
  * not depend on the scalars. No entry is the identity: entry d is d*P + OFFSET (a fixed public
  * point), and the offsets are subtracted once at the end, so a zero digit costs what any digit costs
- * (adding the identity would multiply by 0n, which BigInt does faster). BigInt arithmetic itself is
- * not constant-time in any JavaScript engine (noble states the same).
+ * (adding the identity would multiply by 0n, which BigInt does faster). The subtraction uses a
+ * shipped multiple of OFFSET and a few additions here, never noble's tabled base multiplication,
+ * whose first use builds a table (hundreds of ms on Hermes). BigInt arithmetic itself is not
+ * constant-time in any JavaScript engine (noble states the same).
  * test/bbs/g1-barrett.test.ts checks every function against noble on random inputs.
  */
 import { bls12_381 } from '@noble/curves/bls12-381.js';
@@ -128,8 +130,31 @@ const OFFSET: Projective = (() => {
   const { x, y } = bls12_381.G1.Point.BASE.toAffine();
   return { X: x, Y: y, Z: 1n };
 })();
-/** sum_{w < 64} 16^w: how many times the walk adds OFFSET per point (mod r). */
-const OFFSET_WEIGHT = ((1n << 256n) - 1n) / 15n;
+/** sum_{w < 64} 16^w: how many times the walk adds OFFSET per point. */
+export const OFFSET_WEIGHT = ((1n << 256n) - 1n) / 15n;
+/**
+ * OFFSET_WEIGHT * OFFSET, affine: what the walk adds on top of the result for each point.
+ * Shipped rather than computed because deriving it (252 doublings, about a fifth of a 10-point
+ * walk) would land on the first proof after app start; test/bbs/g1-barrett.test.ts re-derives it.
+ */
+export const OFFSET_SUM: Projective = {
+  X: 0x17248533cef0908a5ebe52c3b487471301bf6369010e6167f63dd74feddac2dfb5336a59a331d38eb0e454d6f6fcb1a4n,
+  Y: 0x05c306451a723f3c812d617fe0fcc021a1caef5e136164796b07b0cd78a06b9c2ff7a9e434879f9c9d3b1876034c56b8n,
+  Z: 1n,
+};
+
+/**
+ * -(count * OFFSET_SUM): the correction for a walk over `count` points, by double-and-add over
+ * the bits of `count`. count is public (the number of points), so branching on it leaks nothing.
+ */
+function offsetCorrection(count: number): Projective {
+  let sum = IDENTITY;
+  for (let bit = 31 - Math.clz32(count); bit >= 0; bit--) {
+    sum = pointDouble(sum);
+    if ((count >>> bit) & 1) sum = pointAdd(sum, OFFSET_SUM);
+  }
+  return { X: sum.X, Y: sub(0n, sum.Y), Z: sum.Z };
+}
 
 /** [OFFSET, P + OFFSET, ..., 15P + OFFSET]: 15 additions, the same for every point. */
 function windowTable(p: Projective): Projective[] {
@@ -179,10 +204,8 @@ export function ctSumOfProducts(points: readonly Projective[], scalars: readonly
     if (w !== 0) for (let d = 0; d < WINDOW; d++) acc = pointDouble(acc);
     for (let i = 0; i < tables.length; i++) acc = pointAdd(acc, select(tables[i]!, digits[i]![w]!));
   }
-  // Take the offsets back out: acc holds sum s_i P_i + (points * OFFSET_WEIGHT) * OFFSET. Public scalar.
-  const order = bls12_381.fields.Fr.ORDER;
-  const correction = bls12_381.G1.Point.BASE.multiply(order - ((BigInt(points.length) * OFFSET_WEIGHT) % order));
-  return pointAdd(acc, { X: correction.X, Y: correction.Y, Z: correction.Z });
+  // Take the offsets back out: acc holds sum s_i P_i + points.length * OFFSET_SUM.
+  return pointAdd(acc, offsetCorrection(points.length));
 }
 
 /** (x, y) of a projective point; the identity has none. One field inversion (Fermat). */

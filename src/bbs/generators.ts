@@ -4,10 +4,12 @@
  * Generators are constants for a given (ciphersuite, api_id). Deriving one costs a hash-to-curve
  * (about 0.1 s on Hermes), so:
  *
- * - the first ones of every stream privid uses ship as compressed constants
- *   (generator-constants.ts, re-derived by test/bbs/generator-constants.test.ts), decoded one by
- *   one on first use without a subgroup check; later ones are derived from the shipped state `v`,
- *   as the draft allows extending the list;
+ * - the first ones of every stream privid uses exist as compressed constants
+ *   (generator-constants.ts, re-derived by test/bbs/generator-constants.test.ts). They are an
+ *   opt-in (privid/bbs/generator-constants, install-generator-constants.ts), because they weigh
+ *   ~15 kB gzipped and only slow engines need them: once installed they are decoded one by one on
+ *   first use without a subgroup check, and later ones are derived from the shipped state `v`, as
+ *   the draft allows extending the list;
  * - every stream is cached, so each generator is decoded or derived once per process;
  * - multiplication tables (curve.ts `buildMultiplicationTables`) are built only once a stream
  *   has been used `tableAfterUses` times: a long-lived verifier or issuer gets them after a few
@@ -18,7 +20,8 @@ import { ascii, concatBytes, hexToBytes, i2osp } from './bytes.js';
 import { buildMultiplicationTables, octetsToVouchedPointG1, type G1Point } from './curve.js';
 import type { Ciphersuite } from './ciphersuites.js';
 import { BbsError } from './errors.js';
-import { SHIPPED_GENERATORS } from './generator-constants.js';
+// Type only: the constants themselves are bundled only by apps that install them.
+import type { ShippedGeneratorStream } from './generator-constants.js';
 
 /** Upper bound on generators per call: far above any credential, low enough to stop abuse. */
 export const MAX_GENERATORS = 4096;
@@ -36,6 +39,19 @@ interface GeneratorStream {
 }
 
 const streams = new Map<string, GeneratorStream>();
+
+/** The shipped constants, by stream key; empty until an app installs them. */
+let shippedGenerators: Readonly<Record<string, ShippedGeneratorStream>> = {};
+
+/**
+ * Makes streams created from now on start from these constants. Internal (install-generator-
+ * constants.ts passes the tested table): the points are decoded without a subgroup check, so
+ * privid/bbs does not let a caller hand in its own. A stream already in use keeps its points,
+ * which are the same ones derived.
+ */
+export function installShippedGenerators(table: Readonly<Record<string, ShippedGeneratorStream>>): void {
+  shippedGenerators = table;
+}
 
 /**
  * Uses of a stream after which its generators get multiplication tables. Off on Hermes: measured
@@ -80,7 +96,7 @@ export function generatorsFrom(
   const key = generatorStreamKey(cs, generatorSeed, seedDst, generatorDst);
   let stream = streams.get(key);
   if (!stream) {
-    const shipped = Object.hasOwn(SHIPPED_GENERATORS, key) ? SHIPPED_GENERATORS[key] : undefined;
+    const shipped = Object.hasOwn(shippedGenerators, key) ? shippedGenerators[key] : undefined;
     stream = {
       // 1. v = expand_message(generator_seed, seed_dst, expand_len), or the state after the shipped ones
       v: shipped ? hexToBytes(shipped.v) : cs.expandMessage(generatorSeed, seedDst, cs.expandLen),

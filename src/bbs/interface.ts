@@ -61,14 +61,6 @@ export interface ProofGenParams extends SuiteParams {
   readonly disclosedIndexes: readonly number[];
   /** Only for known-answer tests: the draft's mocked random scalars. Production omits it. */
   readonly randomScalars?: RandomScalars;
-  /**
-   * True only when this holder verified this very signature, public key, header and messages
-   * itself before (when it accepted the credential) and kept them in its own storage. ProofGen
-   * then skips what it would only repeat: the signature check the draft RECOMMENDS (a pairing),
-   * the public key's decoding and subgroup check (its octets are only hashed), and the subgroup
-   * check of the signature's A. A wrong claim gives a proof that does not verify.
-   */
-  readonly signatureVerified?: boolean;
 }
 
 export interface ProofVerifyParams extends SuiteParams {
@@ -125,10 +117,30 @@ export function verify(params: VerifyParams): boolean {
   return coreVerifyDecoded(ctx, params.publicKey, signature, header, messagesToScalars(cs, messages, ctx.apiId));
 }
 
+/**
+ * ProofGen. Always checks the public key, the signature's A (subgroup) and the signature itself
+ * (the check the draft RECOMMENDS), whatever else `params` carries.
+ */
 export function proofGen(params: ProofGenParams): Uint8Array {
+  return generateProof(params, false);
+}
+
+/**
+ * ProofGen for a signature this holder verified itself, with this public key, header and
+ * messages, when it accepted the credential, and kept in its own storage: skips what it would
+ * only repeat, the signature check (a pairing), the public key's decoding and subgroup check (its
+ * octets are only hashed) and the subgroup check of the signature's A. Internal: not exported
+ * from privid/bbs, because with it a point outside the subgroup is accepted. The credential layer
+ * calls its pseudonym twin only after a verification tag it minted at issuance matches
+ * (src/credential/verification-tag.ts). The Hermes benchmark uses it to measure the wallet shape.
+ */
+export function proofGenVouched(params: ProofGenParams): Uint8Array {
+  return generateProof(params, true);
+}
+
+function generateProof(params: ProofGenParams, vouched: boolean): Uint8Array {
   assertParams(params);
   const cs = getCiphersuite(params.ciphersuite);
-  const vouched = params.signatureVerified === true;
   const signature = vouched ? vouchedPublicKeyAndSignature(params) : publicKeyAndSignature(params);
   const messages = requiredBytesList(params.messages, 'messages');
   const header = optionalBytes(params.header, 'header');

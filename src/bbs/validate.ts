@@ -109,7 +109,7 @@ export function publicKeyAndSignature(params: { readonly publicKey: unknown; rea
 }
 
 /**
- * The start of ProofGen for a signature the caller vouches for (`signatureVerified: true`): the
+ * The start of ProofGen for a signature the caller vouches for (`proofGenVouched`): the
  * holder verified this signature, public key and messages when it accepted the credential and
  * kept them in its own storage. The public key is then only hashed (its octets, length checked),
  * and the signature's A is decompressed without the subgroup check. Everything else is checked

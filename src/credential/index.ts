@@ -211,12 +211,9 @@ export {
   type FinalizeCredentialParams,
   type FinalizedCredential,
 } from './issuance.js';
-export {
-  verificationTag,
-  verificationTagMatches,
-  VERIFICATION_TAG_BYTES,
-  type VerificationTagInput,
-} from './verification-tag.js';
+// The tag is minted only by finalizeCredential, after it verified the signature: a function that
+// mints one for any signature would let a caller skip proveItem's signature and subgroup checks.
+export { VERIFICATION_TAG_BYTES } from './verification-tag.js';
 export {
   presentationContextId,
   expectedProofLength,

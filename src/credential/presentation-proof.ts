@@ -23,6 +23,8 @@ import {
   type CiphersuiteName,
   type RandomScalars,
 } from '../bbs/index.js';
+// Not part of privid/bbs: skips the signature and subgroup checks, so only a matching tag calls it.
+import { proofGenWithNymScalarsVouched } from '../bbs/pseudonym/interface.js';
 import { fromBase64urlOrUndefined, hasOwn } from './bytes.js';
 import { credentialMessageScalars, disclosedScalars, disclosureIndexes, messageCount } from './encoding.js';
 import type { Credential, PresentationRequest } from './format-parsers.js';
@@ -162,8 +164,9 @@ export function proveItem(params: ProveItemParams): ItemProof {
     messageScalars,
     holderSecret,
   });
+  const generate = signatureVerified ? proofGenWithNymScalarsVouched : proofGenWithNymScalars;
   const bbsProve = (presentationHeader: Uint8Array, randomScalars?: RandomScalars) =>
-    proofGenWithNymScalars({
+    generate({
       ciphersuite,
       publicKey: params.publicKey,
       signature,
@@ -175,7 +178,6 @@ export function proveItem(params: ProveItemParams): ItemProof {
       nymSecrets: [holderSecret],
       secretProverBlind,
       disclosedIndexes,
-      signatureVerified,
       randomScalars,
     });
   const proven = params.proven ?? [];

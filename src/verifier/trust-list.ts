@@ -10,56 +10,17 @@
  * active and retired keys verify credentials (a retired key signs no new ones, but what it
  * signed stays valid until it expires); revoked keys are rejected (`KEY_REVOKED`).
  */
-import Type, { type Static } from 'typebox';
-import Value from 'typebox/value';
-import { base64urlField } from '../credential/formats.js';
-import { fromBase64url, KEY_ID_PATTERN, LIMITS, PARTY_ID_PATTERN, SUITE_IDS } from '../credential/index.js';
+import { fromBase64url } from '../credential/index.js';
+import { firstSchemaProblem } from '../credential/json-schema-check.js';
+import { TRUST_LIST_JSON_SCHEMA, type TrustList } from './generated/trust-list-schema.js';
+import { TRUST_LIST_TYPE, TRUST_LIST_VERSION } from './trust-list-constants.js';
 
-export const TRUST_LIST_TYPE = 'privid/trust-list';
-export const TRUST_LIST_VERSION = 1;
-export const KEY_STATUSES = ['active', 'retired', 'revoked'] as const;
-export type KeyStatus = (typeof KEY_STATUSES)[number];
-
-const unixTime = (description: string) =>
-  Type.Integer({ minimum: 0, maximum: LIMITS.maxTime, description: `${description} (Unix time, seconds)` });
-
-export const TrustedKeySchema = Type.Object(
-  {
-    kid: Type.String({ pattern: KEY_ID_PATTERN, maxLength: 64, description: 'Issuer key id (issuerKeyId)' }),
-    suite: Type.Enum([...SUITE_IDS], { description: 'Signature suite' }),
-    publicKey: base64urlField(96, 96, 'BLS12-381 G2 public key, compressed'),
-    status: Type.Enum([...KEY_STATUSES], {
-      description: 'active/retired: verifies; revoked: its credentials are rejected',
-    }),
-    createdAt: Type.Optional(unixTime('When the key was created')),
-    retiredAt: Type.Optional(unixTime('When it stopped signing new credentials')),
-    revokedAt: Type.Optional(unixTime('When it was revoked')),
-  },
-  { additionalProperties: false },
-);
-
-export const TrustedIssuerSchema = Type.Object(
-  {
-    issuerId: Type.String({ pattern: PARTY_ID_PATTERN, minLength: 1, maxLength: LIMITS.idMaxLength }),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-    keys: Type.Array(TrustedKeySchema, { maxItems: 64 }),
-  },
-  { additionalProperties: false },
-);
-
-export const TrustListSchema = Type.Object(
-  {
-    type: Type.Literal(TRUST_LIST_TYPE),
-    v: Type.Literal(TRUST_LIST_VERSION),
-    issuedAt: Type.Optional(unixTime('When this list was issued')),
-    issuers: Type.Array(TrustedIssuerSchema, { maxItems: 1024 }),
-  },
-  { additionalProperties: false, description: 'privid verifier trust list' },
-);
-
-export type TrustedKey = Static<typeof TrustedKeySchema>;
-export type TrustedIssuer = Static<typeof TrustedIssuerSchema>;
-export type TrustList = Static<typeof TrustListSchema>;
+export { KEY_STATUSES, TRUST_LIST_TYPE, TRUST_LIST_VERSION, type KeyStatus } from './trust-list-constants.js';
+// The plain JSON Schema generated from the TypeBox definition the server publishes
+// (trust-list-schema.ts): checked without a schema library, so kiosks ship none.
+export { TRUST_LIST_JSON_SCHEMA, type TrustList } from './generated/trust-list-schema.js';
+export type TrustedIssuer = TrustList['issuers'][number];
+export type TrustedKey = TrustedIssuer['keys'][number];
 
 /** A trust list that is not valid; `path` is the JSON Pointer of the first problem. */
 export class TrustListError extends Error {
@@ -71,11 +32,6 @@ export class TrustListError extends Error {
     super(path === '' ? message : `${path}: ${message}`);
     this.path = path;
   }
-}
-
-interface RawError {
-  readonly instancePath: string;
-  readonly message: string;
 }
 
 /** Validates a trust list (a parsed JSON value): structure, unique issuer ids and key ids. */
@@ -93,11 +49,8 @@ export function parseTrustList(json: unknown): TrustList {
   } catch {
     throw new TrustListError('', 'not a JSON value');
   }
-  const errors = Value.Errors(TrustListSchema, copy) as unknown as RawError[];
-  if (errors.length > 0) {
-    const first = errors[0]!;
-    throw new TrustListError(first.instancePath, first.message);
-  }
+  const problem = firstSchemaProblem(TRUST_LIST_JSON_SCHEMA, copy);
+  if (problem) throw new TrustListError(problem.path, problem.message);
   const list = copy as TrustList;
   const issuers = new Set<string>();
   list.issuers.forEach((issuer, i) => {

@@ -6,6 +6,8 @@ import {
   ctSumOfProducts,
   decompress,
   IDENTITY,
+  OFFSET_SUM,
+  OFFSET_WEIGHT,
   pointAdd,
   pointDouble,
   toAffine,
@@ -57,6 +59,32 @@ describe('Barrett G1 arithmetic', () => {
       expect(
         noble(ctSumOfProducts([points[i]!], [scalars[i]!])).equals(points[i]!.multiplyUnsafe(scalars[i]! % r)),
       ).toBe(true);
+    }
+  });
+
+  it('ships the offset sum the walk adds per point: OFFSET_WEIGHT * G, derived by Horner and by noble', () => {
+    // Horner over the walk's 64 windows, in the Barrett arithmetic: q = 16 q + G.
+    const g: Projective = { X: G1.BASE.x, Y: G1.BASE.y, Z: 1n };
+    let q = g;
+    for (let w = 1; w < 64; w++) q = pointAdd(pointDouble(pointDouble(pointDouble(pointDouble(q)))), g);
+    expect(noble(q).equals(noble(OFFSET_SUM))).toBe(true);
+    expect(noble(OFFSET_SUM).equals(G1.BASE.multiply(OFFSET_WEIGHT % r))).toBe(true);
+    expect(OFFSET_SUM.Z).toBe(1n);
+  });
+
+  it('takes the offsets out for every point count: all-zero, one and r-1 scalars on 1..17 points', () => {
+    for (let n = 1; n <= 17; n++) {
+      const points = Array.from({ length: n }, (_, i) => (i === 0 ? G1.BASE : randomPoint()));
+      // Every digit zero: the walk adds only offsets, so the result is exactly their correction.
+      expect(noble(ctSumOfProducts(points, new Array<bigint>(n).fill(0n))).is0()).toBe(true);
+      const scalars = points.map((_, i) => [1n, r - 1n, 0n][i % 3]!);
+      const expected = points.reduce((acc, p, i) => acc.add(p.multiplyUnsafe(scalars[i]!)), G1.ZERO);
+      expect(noble(ctSumOfProducts(points, scalars)).equals(expected)).toBe(true);
+    }
+    for (const s of [0n, 1n, r - 1n]) {
+      const p = randomPoint();
+      const expected = s === 0n ? G1.ZERO : p.multiplyUnsafe(s);
+      expect(noble(ctSumOfProducts([p], [s])).equals(expected)).toBe(true);
     }
   });
 

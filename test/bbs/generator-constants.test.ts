@@ -3,14 +3,23 @@
 // every api_id privid uses, and the shipped state v continues the stream exactly.
 import { describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../src/bbs/bytes.js';
-import { octetsToPointG1, pointToOctetsG1 } from '../../src/bbs/curve.js';
+import { octetsToPointG1, pointToOctetsG1, type G1Point } from '../../src/bbs/curve.js';
 import { SHIPPED_GENERATORS } from '../../src/bbs/generator-constants.js';
 import {
   SHIPPED_BLIND_GENERATORS,
   SHIPPED_MESSAGE_GENERATORS,
   shippedGeneratorStreams,
 } from '../../src/bbs/generator-streams.js';
-import { deriveGenerators, generatorsFrom, generatorStreamKey } from '../../src/bbs/generators.js';
+import { ascii } from '../../src/bbs/bytes.js';
+import { getCiphersuite } from '../../src/bbs/ciphersuites.js';
+import {
+  deriveGenerators,
+  generatorsFrom,
+  generatorStreamKey,
+  installShippedGenerators,
+  messageGeneratorTags,
+} from '../../src/bbs/generators.js';
+import { installGeneratorConstants } from '../../src/bbs/install-generator-constants.js';
 import { MAX_ATTRIBUTES } from '../../src/credential/schema.js';
 import { CREDENTIAL_NYM_COUNT } from '../../src/credential/issuance.js';
 
@@ -53,7 +62,8 @@ describe('shipped generator constants', () => {
     });
   }
 
-  it('extend past the shipped ones exactly as a fresh derivation does', () => {
+  it('once installed, serve streams that extend past the shipped ones exactly as a fresh derivation does', () => {
+    installGeneratorConstants();
     const spec = specs.find((s) => s.label === 'BLS12-381-SHAKE-256 pseudonym BLIND_')!;
     const count = spec.count + 2;
     const served = generatorsFrom(spec.cs, count, ...spec.tags);
@@ -61,5 +71,22 @@ describe('shipped generator constants', () => {
     expect(served.map((p) => bytesToHex(pointToOctetsG1(p)))).toEqual(
       derived.points.map((p) => bytesToHex(pointToOctetsG1(p))),
     );
+  });
+
+  it('are read only once installed, and only by streams created after that', () => {
+    const cs = getCiphersuite('BLS12-381-SHA-256');
+    const hex = (points: readonly G1Point[]) => points.map((p) => bytesToHex(pointToOctetsG1(p)));
+    const before = messageGeneratorTags(ascii('TEST_BEFORE_'));
+    const after = messageGeneratorTags(ascii('TEST_AFTER_'));
+    const derivedBefore = hex(deriveGenerators(cs, 1, ...before).points);
+    // A marker table: P1 in place of each stream's first generator, so its use is visible.
+    const marker = SHIPPED_GENERATORS[generatorStreamKey(cs, ...shippedGeneratorStreams()[0]!.tags)]!.points[0]!;
+    const table = Object.fromEntries(
+      [before, after].map((tags) => [generatorStreamKey(cs, ...tags), { v: '00', points: [marker] }]),
+    );
+    expect(hex(generatorsFrom(cs, 1, ...before))).toEqual(derivedBefore);
+    installShippedGenerators(table);
+    expect(hex(generatorsFrom(cs, 1, ...after))).toEqual([marker]);
+    expect(hex(generatorsFrom(cs, 1, ...before))).toEqual(derivedBefore);
   });
 });

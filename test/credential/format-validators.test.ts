@@ -30,6 +30,7 @@ import {
   requestOneGroup,
   requestTwoGroups,
 } from './fixtures.js';
+import { mutations, type Json } from './json-mutations.js';
 import { typeboxProblem } from './typebox-reference.js';
 
 type FormatType = keyof typeof FORMAT_SCHEMAS;
@@ -58,60 +59,6 @@ const VALID: { [T in FormatType]: readonly FormatTypeMap[T][] } = {
   'privid/presentation': [presentationOneItem, presentationTwoItems],
   'privid/request-object': [requestObjectOnline, requestObjectKiosk],
 };
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** Values of every JSON type and edge a field can meet. */
-const REPLACEMENTS: Json[] = [
-  null,
-  true,
-  false,
-  0,
-  -1,
-  1.5,
-  2 ** 53,
-  '',
-  'x',
-  'x'.repeat(300),
-  'not base64!',
-  'AAAA',
-  '\u0007',
-  [],
-  [1],
-  ['a', 'a'],
-  {},
-  { x: 1 },
-];
-
-/** Every single-fault mutation of `value`: each location replaced, removed or given an extra field. */
-function mutations(value: Json): Json[] {
-  const out: Json[] = [];
-  const visit = (node: Json, rebuild: (replacement: Json | undefined) => Json): void => {
-    for (const replacement of REPLACEMENTS) out.push(rebuild(replacement));
-    if (Array.isArray(node)) {
-      node.forEach((item, i) =>
-        visit(item, (r) =>
-          rebuild(r === undefined ? node.filter((_, j) => j !== i) : node.map((x, j) => (j === i ? r : x))),
-        ),
-      );
-      out.push(rebuild([...node, ...node.slice(0, 1)]));
-    } else if (node !== null && typeof node === 'object') {
-      out.push(rebuild({ ...node, extraField: 1 }));
-      for (const key of Object.keys(node)) {
-        visit(node[key]!, (r) => {
-          const copy = { ...node };
-          if (r === undefined) delete copy[key];
-          else copy[key] = r;
-          return rebuild(copy);
-        });
-      }
-    }
-    const removed = rebuild(undefined);
-    if (removed !== undefined) out.push(removed);
-  };
-  visit(value, (r) => r as Json);
-  return out;
-}
 
 function verdicts(type: FormatType, value: unknown) {
   const mine = firstSchemaProblem(FORMAT_JSON_SCHEMAS[type], value);

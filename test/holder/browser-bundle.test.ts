@@ -29,6 +29,7 @@ describe('SDK entry points bundle without Node built-ins, WASM or server depende
     expect(entries.map((e) => e.name).sort()).toEqual(
       [
         'privid/bbs',
+        'privid/bbs/generator-constants',
         'privid/bbs/legacy',
         'privid/credential',
         'privid/holder',
@@ -55,14 +56,29 @@ describe('SDK entry points bundle without Node built-ins, WASM or server depende
     if (sdkEntry.platform === 'browser') expect(result.code).not.toMatch(/\bnew Function\b|\beval\(/);
   });
 
-  // Issue #10 asks for 60 KiB. The generator constants shipped for slow engines (issue #14,
-  // src/bbs/generator-constants.ts) add about 15 KiB gzipped, so the budget is 80 KiB until they
-  // become an opt-in for Hermes builds; the README states the measured size.
-  it('privid/holder is at most 80 KiB minified and gzipped, and ships no TypeBox', async () => {
+  // Issue #10 asks for 60 kB; measured 61.9 kB (60.5 KiB) once the generator constants became the
+  // opt-in privid/bbs/generator-constants (about 15 kB gzipped, for Hermes builds). The budget is
+  // what is true now with a small margin, so that growth shows; the README states the figure.
+  it('privid/holder is at most 62 KiB minified and gzipped, and ships no TypeBox and no generator constants', async () => {
     const result = await bundleEntry(entry('privid/holder'));
     const inputs = Object.keys(result.metafile!.inputs);
     expect(inputs.filter((p) => /typebox|src\/credential\/formats\.ts/.test(p))).toEqual([]);
-    expect(gzipSync(result.code).length).toBeLessThanOrEqual(80 * 1024);
+    expect(inputs.filter((p) => /src\/bbs\/generator-constants\.ts/.test(p))).toEqual([]);
+    expect(gzipSync(result.code).length).toBeLessThanOrEqual(62 * 1024);
+  });
+
+  it('privid/verifier ships no TypeBox: trust lists are checked with the generated JSON Schema', async () => {
+    const result = await bundleEntry(entry('privid/verifier'), { minify: false });
+    const inputs = Object.keys(result.metafile!.inputs);
+    expect(
+      inputs.filter((p) => /typebox|src\/credential\/formats\.ts|src\/verifier\/trust-list-schema\.ts/.test(p)),
+    ).toEqual([]);
+    expect(inputs.some((p) => p.endsWith('src/verifier/generated/trust-list-schema.ts'))).toBe(true);
+  });
+
+  it('privid/bbs/generator-constants is what brings the constants in', async () => {
+    const result = await bundleEntry(entry('privid/bbs/generator-constants'), { minify: false });
+    expect(Object.keys(result.metafile!.inputs).some((p) => p.endsWith('src/bbs/generator-constants.ts'))).toBe(true);
   });
 
   it('privid/holder contains the wallet and nothing of the Node-only or WASM corners', async () => {

@@ -38,6 +38,7 @@ const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'];
  */
 const ENTRY_EXPORTS: Record<string, string[]> = {
   'privid/bbs': ['ietfSuite', 'BbsError'],
+  'privid/bbs/generator-constants': ['installGeneratorConstants'],
   'privid/credential': ['parseCredentialOffer', 'builtinSchemaRegistry', 'verifyItem'],
   'privid/holder': ['Wallet', 'MemorySecretStore', 'MemoryCredentialStore'],
   'privid/holder/indexeddb': ['openIndexedDbStores'],
@@ -195,6 +196,9 @@ describe('installing the SDK tarball into a fresh project', () => {
         `if (!(await suite.verify({ publicKey, signature, messages }))) throw new Error('signature does not verify');`,
         `try { await import(${JSON.stringify(OPTIONAL_ENTRY)}); throw new Error('legacy loaded without its peer'); }`,
         `catch (e) { if (e.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('@mattrglobal/bbs-signatures')) throw e; }`,
+        // The internal ProofGen entry points that skip the signature checks are not reachable.
+        `try { await import('privid/dist/bbs/interface.js'); throw new Error('internal module importable'); }`,
+        `catch (e) { if (e.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw e; }`,
         `console.log('ok');`,
       ].join('\n'),
     );
@@ -203,6 +207,7 @@ describe('installing the SDK tarball into a fresh project', () => {
   }, 120_000);
 
   it('type-checks and runs from .mts and .cts files under moduleResolution nodenext', async () => {
+    const holder = Object.keys(ENTRY_EXPORTS).indexOf('privid/holder');
     const typed = (style: 'esm' | 'cjs') => {
       const imports = Object.entries(ENTRY_EXPORTS).map(
         ([entry, names], i) => `import { ${names.map((n) => `${n} as e${i}_${n}`).join(', ')} } from '${entry}';`,
@@ -221,7 +226,7 @@ describe('installing the SDK tarball into a fresh project', () => {
         `// @ts-expect-error: acceptedAt is a number`,
         `const _record: Partial<StoredCredential> = { acceptedAt: 'yesterday' };`,
         `const _offer: CredentialOffer['suite'] = 'BLS12-381-SHA-256';`,
-        `const wallet = new e2_Wallet({ secrets: new e2_MemorySecretStore() });`,
+        `const wallet = new e${holder}_Wallet({ secrets: new e${holder}_MemorySecretStore() });`,
         style === 'esm'
           ? `console.log(typeof (await wallet.ensureHolderSecret()));`
           : `wallet.ensureHolderSecret().then((id) => console.log(typeof id));`,

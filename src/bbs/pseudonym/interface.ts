@@ -148,13 +148,6 @@ interface ProofGenWithNymBase extends BlindSuiteParams {
   readonly disclosedIndexes?: readonly number[];
   readonly disclosedCommittedIndexes?: readonly number[];
   readonly randomScalars?: RandomScalars;
-  /**
-   * True only when this holder verified this very signature (VerifyFinalizeWithNym) with this
-   * public key, header and messages when it accepted the credential, and kept them in its own
-   * storage. Skips the repeated signature check (a pairing), the public key's decoding and the
-   * subgroup check of the signature's A; see `ProofGenParams.signatureVerified`.
-   */
-  readonly signatureVerified?: boolean;
 }
 
 export interface ProofGenWithNymParams extends ProofGenWithNymBase {
@@ -451,11 +444,30 @@ export function proofGenWithNym(params: ProofGenWithNymParams): ProofWithNym {
   });
 }
 
+/**
+ * ProofGenWithNym over scalars. Always checks the public key, the signature's A (subgroup) and
+ * the signature itself, whatever else `params` carries.
+ */
 export function proofGenWithNymScalars(params: ProofGenWithNymScalarsParams): ProofWithNym {
+  return generateProofWithNym(params, false);
+}
+
+/**
+ * ProofGenWithNym over scalars for a signature this holder verified itself (VerifyFinalizeWithNym)
+ * with this public key, header and messages when it accepted the credential: skips the repeated
+ * signature check (a pairing), the public key's decoding and the subgroup check of the
+ * signature's A. Internal, like `proofGenVouched` (src/bbs/interface.ts): not exported from
+ * privid/bbs; src/credential/presentation-proof.ts calls it only when the wallet's verification
+ * tag matches.
+ */
+export function proofGenWithNymScalarsVouched(params: ProofGenWithNymScalarsParams): ProofWithNym {
+  return generateProofWithNym(params, true);
+}
+
+function generateProofWithNym(params: ProofGenWithNymScalarsParams, vouched: boolean): ProofWithNym {
   assertParams(params);
   const cs = getCiphersuite(params.ciphersuite);
   assertBytes(params.contextId, 'contextId');
-  const vouched = params.signatureVerified === true;
   const signature = vouched ? vouchedPublicKeyAndSignature(params) : publicKeyAndSignature(params);
   const header = optionalBytes(params.header, 'header');
   const presentationHeader = optionalBytes(params.presentationHeader, 'presentationHeader');

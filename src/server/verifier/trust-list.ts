@@ -2,7 +2,8 @@
  * The trust list in privid/verifier's TrustList format, built from the trust store's snapshots: what
  * the verification workers use, and what `GET /v1/venue/trust-list` hands to offline kiosks.
  */
-import { TRUST_LIST_TYPE, TRUST_LIST_VERSION, TrustListSchema, type TrustList } from '../../verifier/trust-list.js';
+import { TRUST_LIST_TYPE, TRUST_LIST_VERSION, type TrustList } from '../../verifier/trust-list.js';
+import { TrustListSchema } from '../../verifier/trust-list-schema.js';
 import { EXAMPLE } from './api-schemas.js';
 import type { TrustEntry } from './trust.js';
 
