@@ -201,7 +201,8 @@ export const ProvenConstraintSchema = Type.Object(
   {
     attribute: attributeName,
     op: Type.Union([Type.Literal('gte'), Type.Literal('lte'), Type.Literal('in'), Type.Literal('neq')]),
-    value: Type.Union([scalarLiteral, Type.Array(scalarLiteral, { minItems: 1, maxItems: LIMITS.inValues })]),
+    // One flat union, like ConstraintSchema's: a nested union makes "which branch failed" ambiguous.
+    value: Type.Union([...scalarLiteral.anyOf, Type.Array(scalarLiteral, { minItems: 1, maxItems: LIMITS.inValues })]),
   },
   { ...closed, description: 'A constraint proven over a hidden value; gte/lte bounds are integers (day numbers)' },
 );

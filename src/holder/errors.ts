@@ -62,6 +62,11 @@ export const HOLDER_ERROR_CODES = [
   'CONSENT_DECLINED',
   /** The verifier service answered with an error that is not problem+json, or not its outcome. */
   'VERIFIER_ERROR',
+  /**
+   * The presentation is too large for one QR code (an offline kiosk's answer): several credentials
+   * with predicates. Answer the venue online, or it must ask for fewer groups.
+   */
+  'QR_TOO_LARGE',
 ] as const;
 
 export type HolderErrorCode = (typeof HOLDER_ERROR_CODES)[number];

@@ -538,9 +538,22 @@ export class Wallet {
     return presentation;
   }
 
-  /** `present`, as `PRIVID1:P:` QR text. */
+  /**
+   * `present`, as `PRIVID1:P:` QR text. One item with its predicates fits (QR version 36-38); two
+   * items with predicates do not fit one QR code (`QR_TOO_LARGE`): such a venue must answer online.
+   */
   async presentQr(requestInput: unknown, options: PresentOptions): Promise<string> {
-    return encodeQr('presentation', await this.present(requestInput, options));
+    const presentation = await this.present(requestInput, options);
+    try {
+      return encodeQr('presentation', presentation);
+    } catch (error) {
+      if (error instanceof CredentialFormatError && error.code === 'QR_TOO_LARGE') {
+        throw new HolderError('QR_TOO_LARGE', `${error.message}: answer this venue online (wallet.respond)`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
   }
 
   async #holderSecret(secretId: string): Promise<Uint8Array> {

@@ -160,7 +160,7 @@ export async function buildServer(config: ServerConfig, options: BuildServerOpti
 
     for (const schema of [ProblemComponent, ...ISSUER_COMPONENTS]) app.addSchema(schema);
     await app.register(async (scope) => opsRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as App, context));
-    await app.register(async (scope) => qrImageRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as App));
+    await app.register(async (scope) => qrImageRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as App, config.publicUrl));
     await app.register(async (scope) => webRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as App, context));
     for (const role of (['issuer', 'verifier'] as const).filter((r) => config.roles.has(r))) {
       for (const plugin of ROLE_PLUGINS[role]) {

@@ -140,8 +140,10 @@ export const requestTwoGroups: PresentationRequest = {
 };
 
 /**
- * Answer to requestOneGroup. The COVID schema has 7 messages + the holder secret; disclosed are
- * schema, issuerKeyId, testResult, validUntil, so U = 3 + 1.
+ * Answer to requestOneGroup: nothing disclosed but schema and issuerKeyId; the clause's constraints
+ * (with the validity pair every built-in policy adds) proven over hidden values. The COVID schema has
+ * 7 messages + secret_prover_blind + the holder secret, 2 disclosed: U = 5 + 2. The lengths are
+ * those of a real presentation (proof 496 bytes, predicate proof 1136 for one `in` and two ranges).
  */
 export const presentationOneItem: Presentation = {
   type: 'privid/presentation',
@@ -156,16 +158,24 @@ export const presentationOneItem: Presentation = {
       issuerId: 'https://labs.example.org',
       keyId: 'lab-2025-06',
       schemaRef: 'privid:covid-test-result@1',
-      disclosed: { testResult: 'negative', validUntil: TODAY + 1 },
-      proof: fakeB64(proofLength(5), 7),
+      disclosed: {},
+      proof: fakeB64(proofLength(7), 7),
       pseudonym: fakeB64(48, 9),
+      proven: [
+        { attribute: 'testResult', op: 'in', value: ['negative'] },
+        { attribute: 'validUntil', op: 'gte', value: TODAY },
+        { attribute: 'validFrom', op: 'lte', value: TODAY },
+      ],
+      predicateProof: fakeB64(1136, 11),
     },
   ],
+  salt: fakeB64(32, 12),
 };
 
 /**
- * Answer to requestTwoGroups with the vaccination clause and the age band, with pseudonyms.
- * Each credential has 7 messages + secret; 3 disclosed each (schema, key, one attribute): U = 4 + 1.
+ * Answer to requestTwoGroups with the vaccination clause and the age band, with the venue's scoped
+ * pseudonym. Each credential has 7 messages + 2 committed; nothing but schema and key disclosed:
+ * U = 5 + 2 (the vaccination record's product class is disclosed: U = 4 + 2). Lengths as measured.
  */
 export const presentationTwoItems: Presentation = {
   type: 'privid/presentation',
@@ -180,9 +190,15 @@ export const presentationTwoItems: Presentation = {
       issuerId: 'https://health.example.gov',
       keyId: 'moh-2025-a',
       schemaRef: 'privid:vaccination-record@1',
-      disclosed: { doseCount: 3 },
-      proof: fakeB64(proofLength(6), 8),
+      disclosed: {},
+      proof: fakeB64(proofLength(7), 8),
       pseudonym: fakeB64(48, 9),
+      proven: [
+        { attribute: 'doseCount', op: 'gte', value: 2 },
+        { attribute: 'validUntil', op: 'gte', value: TODAY },
+        { attribute: 'validFrom', op: 'lte', value: TODAY },
+      ],
+      predicateProof: fakeB64(1168, 13),
     },
     {
       clauseIndex: 0,
@@ -190,9 +206,15 @@ export const presentationTwoItems: Presentation = {
       issuerId: 'https://health.example.gov',
       keyId: 'moh-2025-a',
       schemaRef: 'privid:age-band@1',
-      disclosed: { ageOver18: true },
-      proof: fakeB64(proofLength(6), 10),
+      disclosed: {},
+      proof: fakeB64(proofLength(7), 10),
       pseudonym: fakeB64(48, 9),
+      proven: [
+        { attribute: 'ageOver18', op: 'in', value: [true] },
+        { attribute: 'validUntil', op: 'gte', value: TODAY },
+        { attribute: 'validFrom', op: 'lte', value: TODAY },
+      ],
+      predicateProof: fakeB64(1136, 14),
     },
   ],
 };

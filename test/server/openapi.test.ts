@@ -52,12 +52,16 @@ describe('openapi/openapi.json', () => {
         for (const [status, response] of Object.entries(responses)) {
           if (status === '304') continue;
           const content = response.content as Record<string, Json> | undefined;
-          // Successes are JSON, except images (the QR image routes), which need a schema but no example.
+          // Successes are JSON, except images (the QR image routes), which need a schema but no example,
+          // and the signed request object (a JWT: OpenID4VP's media type), which needs both.
           const image = status.startsWith('2') && Object.keys(content ?? {}).every((t) => t.startsWith('image/'));
+          const jwt = status.startsWith('2') && content?.['application/oauth-authz-req+jwt'] !== undefined;
           const type = status.startsWith('2')
             ? image
               ? Object.keys(content ?? {})[0]!
-              : 'application/json'
+              : jwt
+                ? 'application/oauth-authz-req+jwt'
+                : 'application/json'
             : 'application/problem+json';
           const media = content?.[type];
           if (!media?.schema) problems.push(`${where} ${status}: no ${type} schema`);

@@ -84,7 +84,7 @@ export type Presentation = {
     proven?: {
       attribute: string;
       op: 'gte' | 'lte' | 'in' | 'neq';
-      value: (string | number | boolean) | (string | number | boolean)[];
+      value: string | number | boolean | (string | number | boolean)[];
     }[];
     predicateProof?: string;
   }[];
@@ -542,16 +542,12 @@ export const FORMAT_JSON_SCHEMAS: { readonly [T in keyof FormatTypeMap]: JsonSch
                   value: {
                     anyOf: [
                       {
-                        anyOf: [
-                          {
-                            type: 'string',
-                            maxLength: 256,
-                            pattern: '^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$',
-                          },
-                          { type: 'integer', minimum: 0, maximum: 9007199254740991 },
-                          { type: 'boolean' },
-                        ],
+                        type: 'string',
+                        maxLength: 256,
+                        pattern: '^(?:[^\\u0000\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$',
                       },
+                      { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+                      { type: 'boolean' },
                       {
                         type: 'array',
                         items: {

@@ -7,12 +7,20 @@
  * sends back the `qr` text the creation returned, in a POST body (never in a URL, where it would
  * land in browser histories and proxy logs), and gets the image; nothing is stored or logged.
  *
- * Only privid QR texts are drawn (strictly decoded first): this is not a general QR service.
+ * Only privid QR texts are drawn (strictly decoded first), and the references a venue's screen
+ * shows (`openid4vp://?client_id=…&request_uri=…`) when their request_uri is on this service's own
+ * origin: this is not a general QR service.
  * No account is needed (a wallet shows its presentation QR with it); a per-client rate limit
  * bounds the CPU anyone can spend on it.
  */
 import Type from 'typebox';
-import { decodeQr, isCredentialError, MAX_QR_TEXT_LENGTH } from '../../credential/index.js';
+import {
+  decodeQr,
+  isCredentialError,
+  MAX_QR_TEXT_LENGTH,
+  originOf,
+  parseAuthorizationRequestUri,
+} from '../../credential/index.js';
 import { ApiError } from '../errors.js';
 import { BODY_PROBLEMS, closed, problemResponses, Text } from '../ops/http.js';
 import type { App } from '../server.js';
@@ -24,21 +32,40 @@ export const QR_RATE_LIMIT_PER_MINUTE = 120;
 const QrText = Text({
   minLength: 1,
   maxLength: MAX_QR_TEXT_LENGTH,
-  description: 'A privid QR text (`PRIVID1:O:…`, `PRIVID1:R:…` or `PRIVID1:P:…`), as the API returned it',
+  description:
+    'A privid QR text (`PRIVID1:O:…`, `PRIVID1:R:…` or `PRIVID1:P:…`) or a request reference (`openid4vp://…` naming a request of this service), as the API returned it',
 });
 
-/** Refuses anything but a privid QR text that decodes strictly (400 with privid/credential's code). */
-function checkedText(text: string): string {
+/**
+ * Refuses anything but a privid QR text that decodes strictly, or a request reference to this
+ * service (400 with privid/credential's code, or `QR_PREFIX`).
+ */
+function checkedText(text: string, ownOrigin: string | undefined): string {
+  if (text.startsWith('openid4vp:')) {
+    let requestUri: string;
+    try {
+      requestUri = parseAuthorizationRequestUri(text).requestUri;
+    } catch (error) {
+      if (!isCredentialError(error)) throw error;
+      throw invalid(error.message, error.code);
+    }
+    if (originOf(requestUri) !== ownOrigin) throw invalid('the request_uri is not on this service', 'QR_PREFIX');
+    return text;
+  }
   try {
     decodeQr(text);
   } catch (error) {
     if (!isCredentialError(error)) throw error;
-    throw new ApiError('VALIDATION_FAILED', `text: ${error.message}`, {
-      errors: [{ path: 'body/text', message: error.message }],
-      formatCode: error.code,
-    });
+    throw invalid(error.message, error.code);
   }
   return text;
+}
+
+function invalid(message: string, formatCode: string): ApiError {
+  return new ApiError('VALIDATION_FAILED', `text: ${message}`, {
+    errors: [{ path: 'body/text', message }],
+    formatCode,
+  });
 }
 
 const common = {
@@ -46,12 +73,14 @@ const common = {
   security: [],
   description:
     'Draws a privid QR text as an image: error correction level M, a quiet zone of 4 modules, alphanumeric ' +
-    'mode. Send the `qr` text an offer or request creation returned (or a wallet’s presentation QR text). ' +
+    'mode (byte mode for a request reference). Send the `qr` text an offer or request creation returned ' +
+    '(or a wallet’s presentation QR text). ' +
     'Nothing is stored; the answer is `Cache-Control: no-store` because the text carries a one-time code ' +
     'or nonce. Rate-limited per client.',
 };
 
-export function qrImageRoutes(app: App): void {
+export function qrImageRoutes(app: App, publicUrl: string): void {
+  const ownOrigin = originOf(publicUrl);
   const rateLimit = { rateLimit: { max: QR_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 } };
   app.post(
     '/v1/qr.svg',
@@ -71,7 +100,7 @@ export function qrImageRoutes(app: App): void {
       },
     },
     async (request, reply) => {
-      const svg = qrSvg(checkedText(request.body.text));
+      const svg = qrSvg(checkedText(request.body.text, ownOrigin));
       return reply
         .header('cache-control', 'no-store')
         .header('content-security-policy', "default-src 'none'")
@@ -111,7 +140,7 @@ export function qrImageRoutes(app: App): void {
       },
     },
     async (request, reply) => {
-      const png = qrPng(checkedText(request.body.text), request.body.scale ?? PNG_SCALE.default);
+      const png = qrPng(checkedText(request.body.text, ownOrigin), request.body.scale ?? PNG_SCALE.default);
       // The bytes as they are: the type provider reads the OpenAPI `binary` string as a JS string.
       const body = Buffer.from(png) as unknown as string;
       return reply.header('cache-control', 'no-store').type('image/png').send(body);

@@ -835,6 +835,7 @@ export function verifierRoutes(service: VerifierService) {
           security: [],
           response: {
             200: ok(JwksSchema, 'The JWKS.', { keys: [exampleSigningJwk] }),
+            ...problemResponses(),
           },
         },
       },
@@ -853,6 +854,7 @@ export function verifierRoutes(service: VerifierService) {
             'A new ES256 key signs from now on; the previous ones stay in /.well-known/jwks.json for a day so that ' +
             'outstanding requests still verify. The private key is sealed with the KEK and shared by every replica.',
           security: admin.security,
+          body: closed({}, { examples: [{}], description: 'Empty' }),
           response: {
             200: ok(closed({ key: JwkSchema }), 'The new public key.', { key: exampleSigningJwk }),
             ...problemResponses(...AUTH_PROBLEMS),

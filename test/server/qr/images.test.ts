@@ -93,9 +93,9 @@ describe.each(DB_KINDS)('QR images on %s', (kind) => {
   });
 
   it('uses error correction M and a light quiet zone of 4 modules', () => {
-    const matrix = qrMatrix(requestQr);
+    const matrix = qrMatrix(offerQr);
     // Version v has 17 + 4v modules; M is the level whose capacity the sizes in the docs assume.
-    expect(matrix.length).toBe(17 + 4 * minQrVersionM(requestQr)! + 2 * QUIET_ZONE_MODULES);
+    expect(matrix.length).toBe(17 + 4 * minQrVersionM(offerQr)! + 2 * QUIET_ZONE_MODULES);
     const edge = [
       ...matrix.slice(0, QUIET_ZONE_MODULES).flat(),
       ...matrix.slice(-QUIET_ZONE_MODULES).flat(),
@@ -103,6 +103,19 @@ describe.each(DB_KINDS)('QR images on %s', (kind) => {
     ];
     expect(edge.every((dark) => !dark)).toBe(true);
     expect(matrix[QUIET_ZONE_MODULES]![QUIET_ZONE_MODULES]).toBe(true); // the finder pattern's corner
+  });
+
+  it("draws a venue's request reference only when it names a request of this service", async () => {
+    expect(requestQr).toMatch(/^openid4vp:\/\/\?client_id=/);
+    const elsewhere = requestQr.replace(
+      /request_uri=[^&]+/,
+      `request_uri=${encodeURIComponent('https://tracker.example/v1/requests/x/object')}`,
+    );
+    const refused = expectProblem(await image('svg', { text: elsewhere }), 400, 'VALIDATION_FAILED');
+    expect(refused).toMatchObject({
+      errors: [{ path: 'body/text', message: 'the request_uri is not on this service' }],
+    });
+    expectProblem(await image('svg', { text: 'openid4vp://?client_id=x' }), 400, 'VALIDATION_FAILED');
   });
 
   it('refuses anything that is not privid QR text, with a problem naming why', async () => {

@@ -229,7 +229,8 @@ describe.each(DB_KINDS)('the door over real HTTP on %s', (kind) => {
     expect(object.headers.get('content-type')).toMatch(/^application\/oauth-authz-req\+jwt/);
     const rotate = await fetch(`${base}/v1/admin/verifier-keys/rotate`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${t.adminToken}` },
+      headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' },
+      body: '{}',
     });
     expect(rotate.status).toBe(200);
     const { key } = (await rotate.json()) as { key: { kid: string } };
