@@ -6,26 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Presentation, PresentationRequest } from '../../../src/credential/index.js';
+import type { Wallet } from '../../../src/holder/index.js';
 import { verifierServiceOf, type VerifierService } from '../../../src/server/verifier/service.js';
 import { withForgedItem } from '../../support/forged-presentation.js';
 import {
-  AGE,
-  ADULT,
-  barPolicy,
-  COVID,
-  createPolicy,
-  createVenue,
-  entryPolicy,
   expectStatus,
-  give,
-  NEGATIVE_TEST,
+  gateFixture,
   newRequest,
-  newWallet,
   present,
   startTestServer,
   TestIssuer,
-  todayOf,
-  trustPinned,
   verifyStateless,
   type TestServer,
   type VenueFixture,
@@ -38,7 +28,7 @@ describe('batch verification in the verifier pool', () => {
   let service: VerifierService;
   let venue: VenueFixture;
   const lab = new TestIssuer();
-  let wallet: ReturnType<typeof newWallet>;
+  let wallet: Wallet;
 
   beforeAll(async () => {
     t = await startTestServer('pglite', {
@@ -51,14 +41,7 @@ describe('batch verification in the verifier pool', () => {
     });
     service = verifierServiceOf(t.server.context)!;
     await service.pool.ready();
-    await trustPinned(t, lab);
-    venue = await createVenue(t);
-    await createPolicy(t, venue, 'entry', entryPolicy([lab.issuerId]));
-    await createPolicy(t, venue, 'bar', barPolicy([lab.issuerId]));
-    wallet = newWallet(t, [lab]);
-    const today = todayOf(t);
-    await give(wallet, lab, COVID, { ...NEGATIVE_TEST, sampleDay: today }, { from: today, until: today + 1 });
-    await give(wallet, lab, AGE, ADULT, { from: today, until: today + 3650 });
+    ({ venue, wallet } = await gateFixture(t, lab));
     // Server start, worker start and issuance: generous on a shared, loaded machine.
   }, 300_000);
   afterAll(async () => {
