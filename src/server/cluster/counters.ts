@@ -27,11 +27,22 @@ export interface Counters {
   sweep(nowMs: number): Promise<void>;
 }
 
-const MAX_TRACKED_KEYS = 100_000;
+/** MemoryCounters' default bound: some 10 MB of keys and windows. */
+export const MAX_TRACKED_KEYS = 100_000;
 
 /** One process's counters (the embedded database). Bounded: a flood of keys forgets the oldest. */
 export class MemoryCounters implements Counters {
   readonly #windows = new Map<string, { count: number; resetAt: number }>();
+  readonly #maxKeys: number;
+
+  constructor(maxKeys = MAX_TRACKED_KEYS) {
+    this.#maxKeys = maxKeys;
+  }
+
+  /** Keys tracked now; never more than the bound. */
+  get size(): number {
+    return this.#windows.size;
+  }
 
   async hit(key: string, windowMs: number, nowMs: number): Promise<Window> {
     const window = this.#windows.get(key);
@@ -39,7 +50,7 @@ export class MemoryCounters implements Counters {
       window.count++;
       return { ...window };
     }
-    if (this.#windows.size >= MAX_TRACKED_KEYS) this.#prune(nowMs);
+    if (this.#windows.size >= this.#maxKeys) this.#prune(nowMs);
     const fresh = { count: 1, resetAt: nowMs + windowMs };
     this.#windows.delete(key);
     this.#windows.set(key, fresh);
@@ -58,7 +69,7 @@ export class MemoryCounters implements Counters {
   #prune(nowMs: number): void {
     for (const [key, window] of this.#windows) if (window.resetAt <= nowMs) this.#windows.delete(key);
     // Still full (a flood of distinct keys): forget the oldest half rather than grow without bound.
-    let drop = this.#windows.size >= MAX_TRACKED_KEYS ? this.#windows.size / 2 : 0;
+    let drop = this.#windows.size >= this.#maxKeys ? this.#windows.size / 2 : 0;
     for (const key of this.#windows.keys()) {
       if (drop-- <= 0) break;
       this.#windows.delete(key);

@@ -23,6 +23,7 @@ import { verifierRoutes } from './routes.js';
 import { trustListOf } from './trust-list.js';
 import { httpMetadataFetcher, TrustStore, type MetadataFetcher } from './trust.js';
 import { VenueKeys } from './venues.js';
+import { WaiterLimit } from './waiters.js';
 import { issuerIdOf } from '../issuer/keys.js';
 
 /** A safety net: other processes' trust-list changes arrive over the bus, and at the latest within this. */
@@ -33,6 +34,8 @@ export interface VerifierService {
   readonly pool: VerifyPool;
   readonly hub: OutcomeHub;
   readonly venueKeys: VenueKeys;
+  /** Event streams and long polls open now, bounded by PRIVID_EVENT_WAITERS. */
+  readonly waiters: WaiterLimit;
   readonly services: Services;
   /** The current trust list in privid/verifier's format. */
   trustList(): TrustList;
@@ -128,7 +131,7 @@ export async function createVerifierService(
     },
     onWorkerError: (message) => log.error({ err: { message } }, 'verification worker failed'),
   });
-  const hub = new OutcomeHub();
+  const hub = new OutcomeHub({ now: () => ctx.now().getTime(), maxHeldBytes: ctx.config.outcomeHoldBytes });
   hub.attach(ctx.bus, log);
   const venueKeys = new VenueKeys(ctx, ctx.bus);
   const servicesOfRole: Services = { ctx, pool, hub, log };
@@ -171,6 +174,7 @@ export async function createVerifierService(
     pool,
     hub,
     venueKeys,
+    waiters: new WaiterLimit(ctx.config.eventWaiters),
     services: servicesOfRole,
     trustList: () => current().trustList,
     housekeeping: () => housekeeping(),
