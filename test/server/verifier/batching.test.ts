@@ -2,7 +2,9 @@
 // POST /v1/verify calls queues behind one worker and is verified in batches with one combined
 // pairing check; honest presentations are accepted, and a forged proof that only the pairing
 // catches, or a changed disclosed value, is rejected with exactly the outcome that verifying it
-// alone gives. On the embedded database (the pool does not touch the database).
+// alone gives. A flood of such forgeries shrinks the batches (a failing batch costs more than single
+// verification), and honest traffic brings them back. On the embedded database (the pool does not
+// touch the database).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Presentation, PresentationRequest } from '../../../src/credential/index.js';
@@ -103,5 +105,29 @@ describe('batch verification in the verifier pool', () => {
         expect(body.accepted).toBe(true);
       }
     });
+  }, 300_000);
+
+  it('meets a flood of forgeries with smaller batches, and returns to full batches for honest traffic', async () => {
+    const honest: { request: PresentationRequest; presentation: Presentation }[] = [];
+    for (let i = 0; i < BURST; i++) {
+      const { request } = await newRequest(t, venue, 'entry');
+      honest.push({ request, presentation: await present(t, wallet, request) });
+    }
+    const forged = honest.map(({ request, presentation }) => ({
+      request,
+      presentation: withForgedItem(presentation, request, lab.activeKey.publicKey),
+    }));
+
+    // Forgeries that only the pairing catches: each failing batch halves the next one.
+    const refused = await Promise.all(forged.map((a) => verifyStateless(t, venue, a.request, a.presentation)));
+    for (const res of refused) expect(res.json()).toMatchObject({ accepted: false });
+    expect(service.pool.batchLimit).toBeLessThan(8);
+
+    // Honest answers: back to full batches after a batch's worth (8 jobs) at each step without a failure.
+    for (let round = 0; round < 6 && service.pool.batchLimit < 8; round++) {
+      const served = await Promise.all(honest.map((a) => verifyStateless(t, venue, a.request, a.presentation)));
+      for (const res of served) expect(res.json()).toMatchObject({ accepted: true });
+    }
+    expect(service.pool.batchLimit).toBe(8);
   }, 300_000);
 });
