@@ -114,7 +114,7 @@ export async function buildServer(config: ServerConfig, options: BuildServerOpti
     // Replicas on one PostgreSQL share their counters and talk over LISTEN/NOTIFY; the embedded
     // database has one process, which keeps both in memory.
     const target = parseDatabaseUrl(config.databaseUrl);
-    const counters: Counters = target.kind === 'postgres' ? new PgCounters(db.prisma) : new MemoryCounters();
+    const counters: Counters = target.kind === 'postgres' ? new PgCounters(db) : new MemoryCounters();
     const counterKeys = new CounterKeys(kek);
     rateCounters.bind(counters, counterKeys);
     const busLog = app.log;
