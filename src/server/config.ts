@@ -40,6 +40,10 @@ export interface ServerConfig {
   readonly verifyWorkers: number;
   readonly verifyQueueLimit: number;
   readonly verifyMaxBatch: number;
+  /** Bytes of undelivered outcomes (disclosed values) held in memory for venues. */
+  readonly outcomeHoldBytes: number;
+  /** Event streams and long polls open at once. */
+  readonly eventWaiters: number;
   readonly trustSyncIntervalSeconds: number;
 }
 
@@ -128,6 +132,17 @@ export const SETTINGS: readonly SettingDoc[] = [
     meaning: 'Most queued verifications a worker checks with one combined pairing check (1: no batching).',
   },
   {
+    name: 'PRIVID_OUTCOME_HOLD_BYTES',
+    default: '16777216',
+    meaning:
+      'Bytes of undelivered outcomes (disclosed values) held in memory for venues; past it the oldest are dropped (the venue still sees status and outcome code).',
+  },
+  {
+    name: 'PRIVID_EVENT_WAITERS',
+    default: '1000',
+    meaning: 'Venue event streams and long polls open at once (all venues); past it 429 OVERLOADED.',
+  },
+  {
     name: 'PRIVID_TRUST_SYNC_INTERVAL',
     default: '300',
     meaning:
@@ -179,6 +194,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     verifyWorkers: int(env, 'PRIVID_VERIFY_WORKERS', cores, 0, 256),
     verifyQueueLimit: int(env, 'PRIVID_VERIFY_QUEUE', 256, 1, 1_000_000),
     verifyMaxBatch: int(env, 'PRIVID_VERIFY_BATCH', 16, 1, 256),
+    outcomeHoldBytes: int(env, 'PRIVID_OUTCOME_HOLD_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    eventWaiters: int(env, 'PRIVID_EVENT_WAITERS', 1000, 1, 1_000_000),
     trustSyncIntervalSeconds: int(env, 'PRIVID_TRUST_SYNC_INTERVAL', 300, 10, 7 * 86400),
   };
 }

@@ -114,7 +114,7 @@ export async function buildServer(config: ServerConfig, options: BuildServerOpti
     // Replicas on one PostgreSQL share their counters and talk over LISTEN/NOTIFY; the embedded
     // database has one process, which keeps both in memory.
     const target = parseDatabaseUrl(config.databaseUrl);
-    const counters: Counters = target.kind === 'postgres' ? new PgCounters(db.prisma) : new MemoryCounters();
+    const counters: Counters = target.kind === 'postgres' ? new PgCounters(db) : new MemoryCounters();
     const counterKeys = new CounterKeys(kek);
     rateCounters.bind(counters, counterKeys);
     const busLog = app.log;
@@ -160,7 +160,9 @@ export async function buildServer(config: ServerConfig, options: BuildServerOpti
 
     for (const schema of [ProblemComponent, ...ISSUER_COMPONENTS]) app.addSchema(schema);
     await app.register(async (scope) => opsRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as App, context));
-    await app.register(async (scope) => qrImageRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as App, config.publicUrl));
+    await app.register(async (scope) =>
+      qrImageRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as App, config.publicUrl),
+    );
     await app.register(async (scope) => webRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as App, context));
     for (const role of (['issuer', 'verifier'] as const).filter((r) => config.roles.has(r))) {
       for (const plugin of ROLE_PLUGINS[role]) {

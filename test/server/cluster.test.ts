@@ -15,22 +15,18 @@ import { verifierServiceOf } from '../../src/server/verifier/service.js';
 import { createPgDatabase } from './db/fixtures.js';
 import { testDatabase, type TestDatabase } from './support/server.js';
 import {
-  ADULT,
-  AGE,
+  adultWallet,
   barPolicy,
   bearer,
   createPolicy,
   createVenue,
   expectStatus,
-  give,
   newRequest,
-  newWallet,
   poll,
   present,
   startTestServer,
   submit,
   TestIssuer,
-  todayOf,
   trustPinned,
   type TestServer,
 } from './verifier/support.js';
@@ -143,8 +139,7 @@ describe('two servers on one PostgreSQL database', () => {
     // Accepted at B; then removed at A and refused at B on the next answer.
     const venue = await createVenue(a);
     await createPolicy(a, venue, 'bar', barPolicy([lab.issuerId]));
-    const wallet = newWallet(b, [lab]);
-    await give(wallet, lab, AGE, ADULT, { from: todayOf(b), until: todayOf(b) + 3650 });
+    const wallet = await adultWallet(b, lab);
     const first = await newRequest(b, venue, 'bar');
     const ok = await submit(b, first.id, await present(b, wallet, first.request));
     expect(ok.json()).toMatchObject({ status: 'accepted' });

@@ -92,6 +92,16 @@ export function runVerification(job: VerifyJob, trust: TrustListSnapshot): Verif
   };
 }
 
+/** What a batch gives: the outcomes in job order, and how many jobs failed the combined check. */
+export interface BatchResult {
+  readonly outcomes: VerifyOutcome[];
+  /**
+   * Jobs whose proofs failed the pairing after passing everything else (found by bisection, then
+   * verified again alone): what made this batch cost more than verifying its jobs one by one.
+   */
+  readonly failed: number;
+}
+
 /**
  * Verifies several jobs with one combined pairing check for all their proofs (src/bbs/
  * pairing-claims.ts): each job is verified as runVerification does, except that the final pairing
@@ -100,9 +110,12 @@ export function runVerification(job: VerifyJob, trust: TrustListSnapshot): Verif
  * bisection) is verified again on its own, so its outcome, reasons included, is exactly what
  * runVerification gives. One job: no deferral at all, exactly runVerification.
  */
-export function runVerificationBatch(jobs: readonly VerifyJob[], trust: TrustListSnapshot): VerifyOutcome[] {
-  if (jobs.length === 1) return [runVerification(jobs[0]!, trust)];
+export function runVerificationBatch(jobs: readonly VerifyJob[], trust: TrustListSnapshot): BatchResult {
+  if (jobs.length === 1) return { outcomes: [runVerification(jobs[0]!, trust)], failed: 0 };
   const deferred = jobs.map((job) => deferPairingChecks(() => runVerification(job, trust)));
   const holds = checkPairingClaims(deferred.map(({ claims }) => claims));
-  return deferred.map(({ value }, j) => (holds[j] ? value : runVerification(jobs[j]!, trust)));
+  return {
+    outcomes: deferred.map(({ value }, j) => (holds[j] ? value : runVerification(jobs[j]!, trust))),
+    failed: holds.filter((h) => !h).length,
+  };
 }

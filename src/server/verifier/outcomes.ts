@@ -8,6 +8,12 @@
  * bus attached, every outcome published here is also sent to the other replicas (sealed under a
  * KEK-derived key, over PostgreSQL NOTIFY: see cluster/bus.ts), each of which delivers it to its own
  * listeners or holds it; the replica that hands it to the venue tells the others to drop their copy.
+ *
+ * Memory: what is held is bounded in bytes (PRIVID_OUTCOME_HOLD_BYTES), not only in time, so that a
+ * flood of answers nobody collects (a venue whose screen is off, or one that creates requests to fill
+ * this hub) cannot grow the process. Past the bound the oldest held outcomes are dropped first: their
+ * venue still sees the status and outcome code from the database, only the disclosed values are gone,
+ * as after the hold time.
  */
 import type { AttributeValue, ProvenConstraint } from '../../credential/index.js';
 import type { ClusterBus } from '../cluster/bus.js';
@@ -44,13 +50,21 @@ interface Held {
   readonly venueId: string;
   readonly outcome: Outcome;
   readonly until: number;
+  /** Its share of the byte budget. */
+  readonly bytes: number;
 }
 
 type Listener = (outcome: Outcome) => void;
 
-/** Undelivered outcomes are kept at least this long after the answer came. */
+/** Undelivered outcomes are kept at least this long after the answer came (memory allowing). */
 export const OUTCOME_HOLD_MS = 60_000;
-const MAX_HELD = 100_000;
+/** PRIVID_OUTCOME_HOLD_BYTES' default. */
+export const DEFAULT_HOLD_BYTES = 16 * 1024 * 1024;
+/**
+ * What one held entry costs besides its outcome's JSON (map entry, objects, ids), counted so that
+ * many tiny outcomes are bounded too.
+ */
+export const HELD_ENTRY_OVERHEAD_BYTES = 256;
 
 /** An outcome as it travels between replicas. */
 interface OutcomeMessage {
@@ -66,14 +80,25 @@ export interface OutcomeHubLog {
   error(obj: object, msg: string): void;
 }
 
+export interface OutcomeHubOptions {
+  readonly now?: () => number;
+  /** Most bytes of held outcomes (their JSON plus HELD_ENTRY_OVERHEAD_BYTES each). */
+  readonly maxHeldBytes?: number;
+}
+
 export class OutcomeHub {
+  /** In the order they were held: the first entries are the oldest, dropped first. */
   readonly #held = new Map<string, Held>();
   readonly #listeners = new Map<string, Set<Listener>>();
   readonly #now: () => number;
+  readonly maxHeldBytes: number;
+  #heldBytes = 0;
+  #dropped = 0;
   #bus: { bus: ClusterBus; log: OutcomeHubLog } | undefined;
 
-  constructor(now: () => number = Date.now) {
-    this.#now = now;
+  constructor(options: OutcomeHubOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.maxHeldBytes = options.maxHeldBytes ?? DEFAULT_HOLD_BYTES;
   }
 
   /** Shares outcomes with the other replicas through the bus (when the database is shared). */
@@ -88,7 +113,7 @@ export class OutcomeHub {
       if (taken && !message.delivered) this.#send('outcome-taken', message.requestId);
     });
     bus.subscribe('outcome-taken', (requestId) => {
-      this.#held.delete(requestId);
+      this.#remove(requestId);
     });
   }
 
@@ -129,18 +154,39 @@ export class OutcomeHub {
       for (const listener of listeners) listener(outcome);
       return true;
     }
-    if (hold) {
-      if (this.#held.size >= MAX_HELD) this.sweep();
-      this.#held.set(requestId, { venueId, outcome, until });
-    }
+    if (hold) this.#hold(requestId, { venueId, outcome, until, bytes: heldSize(outcome) });
     return false;
+  }
+
+  #hold(requestId: string, held: Held): void {
+    this.#remove(requestId);
+    if (held.bytes > this.maxHeldBytes) {
+      this.#dropped++;
+      return;
+    }
+    if (this.#heldBytes + held.bytes > this.maxHeldBytes) this.sweep();
+    for (const id of this.#held.keys()) {
+      if (this.#heldBytes + held.bytes <= this.maxHeldBytes) break;
+      this.#remove(id);
+      this.#dropped++;
+    }
+    this.#held.set(requestId, held);
+    this.#heldBytes += held.bytes;
+  }
+
+  #remove(requestId: string): Held | undefined {
+    const held = this.#held.get(requestId);
+    if (!held) return undefined;
+    this.#held.delete(requestId);
+    this.#heldBytes -= held.bytes;
+    return held;
   }
 
   /** The held outcome of a venue's request, removed as it is handed out; undefined if none. */
   take(requestId: string, venueId: string): Outcome | undefined {
     const held = this.#held.get(requestId);
     if (!held || held.venueId !== venueId) return undefined;
-    this.#held.delete(requestId);
+    this.#remove(requestId);
     if (held.until <= this.#now()) return undefined;
     this.#send('outcome-taken', requestId);
     return held.outcome;
@@ -161,15 +207,38 @@ export class OutcomeHub {
   /** Forgets expired outcomes. */
   sweep(): void {
     const now = this.#now();
-    for (const [id, held] of this.#held) if (held.until <= now) this.#held.delete(id);
+    for (const [id, held] of this.#held) if (held.until <= now) this.#remove(id);
   }
 
   get heldCount(): number {
     return this.#held.size;
   }
 
+  /** Bytes of the byte budget in use; never more than maxHeldBytes. */
+  get heldBytes(): number {
+    return this.#heldBytes;
+  }
+
+  /** Outcomes dropped unclaimed to stay within the byte budget, since the start. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Screens and long polls waiting for an outcome here. */
+  get listenerCount(): number {
+    let count = 0;
+    for (const set of this.#listeners.values()) count += set.size;
+    return count;
+  }
+
   clear(): void {
     this.#held.clear();
+    this.#heldBytes = 0;
     this.#listeners.clear();
   }
+}
+
+/** An outcome's share of the byte budget: its JSON in UTF-8 plus the entry's overhead. */
+function heldSize(outcome: Outcome): number {
+  return Buffer.byteLength(JSON.stringify(outcome)) + HELD_ENTRY_OVERHEAD_BYTES;
 }

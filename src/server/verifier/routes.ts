@@ -575,7 +575,8 @@ export function verifierRoutes(service: VerifierService) {
             'With `Accept: text/event-stream`: an `event: status` with the current state, then one `event: outcome` ' +
             '(the request view with its outcome) or `event: expired`, then the stream ends; `: keep-alive` comments ' +
             'every 15 s. Otherwise a long poll: answers JSON (the request view) as soon as the outcome is known, the ' +
-            'request expires, or 25 s pass.',
+            'request expires, or 25 s pass. 429 OVERLOADED with Retry-After when PRIVID_EVENT_WAITERS screens already ' +
+            'wait (GET /v1/venue/requests/{requestId} still answers).',
           security: venue.security,
           params: RequestParams,
           response: {
@@ -589,7 +590,7 @@ export function verifierRoutes(service: VerifierService) {
                 },
               },
             },
-            ...problemResponses('NOT_FOUND', ...AUTH_PROBLEMS),
+            ...problemResponses('NOT_FOUND', ...AUTH_PROBLEMS, 'OVERLOADED'),
           },
         },
       },
@@ -597,8 +598,14 @@ export function verifierRoutes(service: VerifierService) {
         const venueId = venueOf(request);
         const row = await venueRequest(s, venueId, request.params.requestId);
         const accept = request.headers.accept ?? '';
-        if (accept.includes('text/event-stream')) return streamEvents(request, reply, venueId, row.id);
-        return longPoll(venueId, row.id);
+        // Taken before the stream starts, so that a refusal is still an ordinary 429 problem.
+        const release = service.waiters.enter();
+        if (accept.includes('text/event-stream')) return streamEvents(request, reply, venueId, row.id, release);
+        try {
+          return await longPoll(venueId, row.id);
+        } finally {
+          release();
+        }
       },
     );
 
@@ -624,7 +631,13 @@ export function verifierRoutes(service: VerifierService) {
       return requestView(latest, ctx.now(), outcome ?? s.hub.take(requestId, venueId));
     }
 
-    async function streamEvents(request: FastifyRequest, reply: FastifyReply, venueId: string, requestId: string) {
+    async function streamEvents(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      venueId: string,
+      requestId: string,
+      release: () => void,
+    ) {
       reply.hijack();
       const raw = reply.raw;
       const headers: Record<string, string | number | string[]> = {};
@@ -637,7 +650,7 @@ export function verifierRoutes(service: VerifierService) {
         'x-accel-buffering': 'no',
       });
       let closed = false;
-      const cleanups: (() => void)[] = [];
+      const cleanups: (() => void)[] = [release];
       const end = () => {
         if (closed) return;
         closed = true;

@@ -24,6 +24,7 @@ import { trustListOf } from './trust-list.js';
 import { httpMetadataFetcher, TrustStore, type MetadataFetcher } from './trust.js';
 import { VerifierSigningKeys } from './signing-keys.js';
 import { VenueKeys } from './venues.js';
+import { WaiterLimit } from './waiters.js';
 import { issuerIdOf } from '../issuer/keys.js';
 
 /** A safety net: other processes' trust-list changes arrive over the bus, and at the latest within this. */
@@ -36,6 +37,8 @@ export interface VerifierService {
   readonly venueKeys: VenueKeys;
   /** The request-object signing keys (JWKS at /.well-known/jwks.json). */
   readonly signingKeys: VerifierSigningKeys;
+  /** Event streams and long polls open now, bounded by PRIVID_EVENT_WAITERS. */
+  readonly waiters: WaiterLimit;
   readonly services: Services;
   /** The current trust list in privid/verifier's format. */
   trustList(): TrustList;
@@ -131,7 +134,7 @@ export async function createVerifierService(
     },
     onWorkerError: (message) => log.error({ err: { message } }, 'verification worker failed'),
   });
-  const hub = new OutcomeHub();
+  const hub = new OutcomeHub({ now: () => ctx.now().getTime(), maxHeldBytes: ctx.config.outcomeHoldBytes });
   hub.attach(ctx.bus, log);
   const venueKeys = new VenueKeys(ctx, ctx.bus);
   const signingKeys = new VerifierSigningKeys(ctx);
@@ -177,6 +180,7 @@ export async function createVerifierService(
     hub,
     venueKeys,
     signingKeys,
+    waiters: new WaiterLimit(ctx.config.eventWaiters),
     services: servicesOfRole,
     trustList: () => current().trustList,
     housekeeping: () => housekeeping(),

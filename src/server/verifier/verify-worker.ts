@@ -24,7 +24,7 @@ port.on('message', (message: WorkerRequest | { type: 'ping' }) => {
       let response: WorkerResponse;
       try {
         if (!trust) throw new Error('no trust list yet');
-        response = { type: 'result', outcomes: runVerificationBatch(message.jobs, trust) };
+        response = { type: 'result', ...runVerificationBatch(message.jobs, trust) };
       } catch (error) {
         response = { type: 'error', message: error instanceof Error ? error.message : String(error) };
       }

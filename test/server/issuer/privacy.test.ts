@@ -66,7 +66,7 @@ describe.each(DB_KINDS)('privacy of a full issuance on %s', (kind) => {
     // A day number as a JSON number (the sampleDay attribute), not a digit run inside a hash.
     const dayPattern = new RegExp(`(?<![0-9A-Za-z])${sampleDay}(?![0-9A-Za-z])`);
 
-    const tables = await dumpTables(t.server);
+    const tables = await dumpTables(t.server, { includeEphemeral: true });
     const found: string[] = [];
     for (const [table, rows] of Object.entries(tables)) {
       for (const row of rows) {

@@ -2,30 +2,22 @@
 // POST /v1/verify calls queues behind one worker and is verified in batches with one combined
 // pairing check; honest presentations are accepted, and a forged proof that only the pairing
 // catches, or a changed disclosed value, is rejected with exactly the outcome that verifying it
-// alone gives. On the embedded database (the pool does not touch the database).
+// alone gives. A flood of such forgeries shrinks the batches (a failing batch costs more than single
+// verification), and honest traffic brings them back. On the embedded database (the pool does not
+// touch the database).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Presentation, PresentationRequest } from '../../../src/credential/index.js';
+import type { Wallet } from '../../../src/holder/index.js';
 import { verifierServiceOf, type VerifierService } from '../../../src/server/verifier/service.js';
 import { withForgedItem } from '../../support/forged-presentation.js';
 import {
-  AGE,
-  ADULT,
-  barPolicy,
-  COVID,
-  createPolicy,
-  createVenue,
-  entryPolicy,
   expectStatus,
-  give,
-  NEGATIVE_TEST,
+  gateFixture,
   newRequest,
-  newWallet,
   present,
   startTestServer,
   TestIssuer,
-  todayOf,
-  trustPinned,
   verifyStateless,
   type TestServer,
   type VenueFixture,
@@ -38,7 +30,7 @@ describe('batch verification in the verifier pool', () => {
   let service: VerifierService;
   let venue: VenueFixture;
   const lab = new TestIssuer();
-  let wallet: ReturnType<typeof newWallet>;
+  let wallet: Wallet;
 
   beforeAll(async () => {
     t = await startTestServer('pglite', {
@@ -51,14 +43,7 @@ describe('batch verification in the verifier pool', () => {
     });
     service = verifierServiceOf(t.server.context)!;
     await service.pool.ready();
-    await trustPinned(t, lab);
-    venue = await createVenue(t);
-    await createPolicy(t, venue, 'entry', entryPolicy([lab.issuerId]));
-    await createPolicy(t, venue, 'bar', barPolicy([lab.issuerId]));
-    wallet = newWallet(t, [lab]);
-    const today = todayOf(t);
-    await give(wallet, lab, COVID, { ...NEGATIVE_TEST, sampleDay: today }, { from: today, until: today + 1 });
-    await give(wallet, lab, AGE, ADULT, { from: today, until: today + 3650 });
+    ({ venue, wallet } = await gateFixture(t, lab));
     // Server start, worker start and issuance: generous on a shared, loaded machine.
   }, 300_000);
   afterAll(async () => {
@@ -128,5 +113,29 @@ describe('batch verification in the verifier pool', () => {
         expect(body.accepted).toBe(true);
       }
     });
+  }, 300_000);
+
+  it('meets a flood of forgeries with smaller batches, and returns to full batches for honest traffic', async () => {
+    const honest: { request: PresentationRequest; presentation: Presentation }[] = [];
+    for (let i = 0; i < BURST; i++) {
+      const { request } = await newRequest(t, venue, 'entry');
+      honest.push({ request, presentation: await present(t, wallet, request) });
+    }
+    const forged = honest.map(({ request, presentation }) => ({
+      request,
+      presentation: withForgedItem(presentation, request, lab.activeKey.publicKey),
+    }));
+
+    // Forgeries that only the pairing catches: each failing batch halves the next one.
+    const refused = await Promise.all(forged.map((a) => verifyStateless(t, venue, a.request, a.presentation)));
+    for (const res of refused) expect(res.json()).toMatchObject({ accepted: false });
+    expect(service.pool.batchLimit).toBeLessThan(8);
+
+    // Honest answers: back to full batches after a batch's worth (8 jobs) at each step without a failure.
+    for (let round = 0; round < 6 && service.pool.batchLimit < 8; round++) {
+      const served = await Promise.all(honest.map((a) => verifyStateless(t, venue, a.request, a.presentation)));
+      for (const res of served) expect(res.json()).toMatchObject({ accepted: true });
+    }
+    expect(service.pool.batchLimit).toBe(8);
   }, 300_000);
 });

@@ -5,30 +5,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Presentation } from '../../../src/credential/index.js';
+import type { Wallet } from '../../../src/holder/index.js';
 import { verifierServiceOf, type VerifierService } from '../../../src/server/verifier/service.js';
 import {
-  ADULT,
-  AGE,
-  barPolicy,
   bearer,
   COVID,
-  createPolicy,
-  createVenue,
   DB_KINDS,
-  entryPolicy,
   expectProblem,
   expectStatus,
-  give,
-  NEGATIVE_TEST,
+  gateFixture,
   newRequest,
-  newWallet,
   poll,
   present,
   startTestServer,
   submit,
   TestIssuer,
-  todayOf,
-  trustPinned,
   verifyStateless,
   type TestServer,
   type VenueFixture,
@@ -41,7 +32,7 @@ describe.each(DB_KINDS)('concurrency and backpressure on %s', (kind) => {
   let service: VerifierService;
   let venue: VenueFixture;
   const lab = new TestIssuer();
-  let wallet: ReturnType<typeof newWallet>;
+  let wallet: Wallet;
 
   beforeAll(async () => {
     t = await startTestServer(kind, {
@@ -50,14 +41,7 @@ describe.each(DB_KINDS)('concurrency and backpressure on %s', (kind) => {
     });
     service = verifierServiceOf(t.server.context)!;
     await service.pool.ready();
-    await trustPinned(t, lab);
-    venue = await createVenue(t);
-    await createPolicy(t, venue, 'entry', entryPolicy([lab.issuerId]));
-    await createPolicy(t, venue, 'bar', barPolicy([lab.issuerId]));
-    wallet = newWallet(t, [lab]);
-    const today = todayOf(t);
-    await give(wallet, lab, COVID, { ...NEGATIVE_TEST, sampleDay: today }, { from: today, until: today + 1 });
-    await give(wallet, lab, AGE, ADULT, { from: today, until: today + 3650 });
+    ({ venue, wallet } = await gateFixture(t, lab));
   });
   afterAll(async () => {
     await t?.close();

@@ -245,7 +245,7 @@ describe.each(DB_KINDS)('presentation requests on %s', (kind) => {
     const created = await newRequest(t, stadium, 'entry');
     const presentation = await present(t, wallet, created.request);
     expectStatus(await submit(t, created.id, presentation, '203.0.113.77'), 200);
-    const tables = await dumpTables(t.server);
+    const tables = await dumpTables(t.server, { includeEphemeral: true });
     const everything = JSON.stringify(tables);
     const found = (needle: string) => everything.includes(needle);
     expect(found(created.request.nonce), 'the nonce').toBe(false);

@@ -204,6 +204,34 @@ export async function give(
   await wallet.acceptOffer(issuer.offer(schemaRef, attributes, validity.from, validity.until));
 }
 
+/** A wallet holding an adult age band from `issuer`, valid ten years from the server's day. */
+export async function adultWallet(t: TestServer, issuer: TestIssuer): Promise<Wallet> {
+  const wallet = newWallet(t, [issuer]);
+  await give(wallet, issuer, AGE, ADULT, { from: todayOf(t), until: todayOf(t) + 3650 });
+  return wallet;
+}
+
+export interface GateFixture {
+  readonly venue: VenueFixture;
+  /** Holds a negative test of today and an adult age band, both from the lab. */
+  readonly wallet: Wallet;
+}
+
+/**
+ * The usual gate: `lab` trusted (pinned), a venue with the policies 'entry' (entryPolicy) and 'bar'
+ * (barPolicy), and a wallet that satisfies both.
+ */
+export async function gateFixture(t: TestServer, lab: TestIssuer): Promise<GateFixture> {
+  await trustPinned(t, lab);
+  const venue = await createVenue(t);
+  await createPolicy(t, venue, 'entry', entryPolicy([lab.issuerId]));
+  await createPolicy(t, venue, 'bar', barPolicy([lab.issuerId]));
+  const wallet = await adultWallet(t, lab);
+  const today = todayOf(t);
+  await give(wallet, lab, COVID, { ...NEGATIVE_TEST, sampleDay: today }, { from: today, until: today + 1 });
+  return { venue, wallet };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Issuer metadata served over HTTP on 127.0.0.1 (trust-list sync tests)
 // ---------------------------------------------------------------------------------------------

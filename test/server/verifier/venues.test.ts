@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogCapture } from '../support/server.js';
 import { verifierServiceOf } from '../../../src/server/verifier/service.js';
 import {
-  ADULT,
-  AGE,
+  adultWallet,
   barPolicy,
   bearer,
   COVID,
@@ -176,8 +175,7 @@ describe.each(DB_KINDS)('venues, policies and housekeeping on %s', (kind) => {
     const service = verifierServiceOf(t.server.context)!;
     const venue = await createVenue(t);
     await createPolicy(t, venue, 'bar', barPolicy([lab.issuerId]));
-    const wallet = newWallet(t, [lab]);
-    await give(wallet, lab, AGE, ADULT, { from: todayOf(t), until: todayOf(t) + 3650 });
+    const wallet = await adultWallet(t, lab);
     const answered = await newRequest(t, venue, 'bar');
     expectStatus(await submit(t, answered.id, await present(t, wallet, answered.request)), 200);
     const unanswered = await newRequest(t, venue, 'bar');
@@ -228,8 +226,7 @@ describe.each(DB_KINDS)('venues, policies and housekeeping on %s', (kind) => {
   it('logs no proof, nonce, disclosed value or pseudonym', async () => {
     const venue = await createVenue(t);
     await createPolicy(t, venue, 'bar', barPolicy([lab.issuerId]));
-    const wallet = newWallet(t, [lab]);
-    await give(wallet, lab, AGE, ADULT, { from: todayOf(t), until: todayOf(t) + 3650 });
+    const wallet = await adultWallet(t, lab);
     const created = await newRequest(t, venue, 'bar');
     const presentation = await present(t, wallet, created.request);
     expectStatus(await submit(t, created.id, presentation), 200);
