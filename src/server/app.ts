@@ -103,7 +103,7 @@ export async function createFastify(config: ServerConfig, log: AppLogOptions = {
     const apiError = toApiError(error);
     if (apiError.status >= 500) request.log.error({ err: errorForLog(error) }, 'request failed');
     const problem = problemOf(apiError, request.url.split('?')[0]);
-    if (apiError.code === 'RATE_LIMITED' || apiError.code === 'OVERLOADED') {
+    if (apiError.code === 'RATE_LIMITED' || apiError.code === 'OVERLOADED' || apiError.extensions.retryAfter) {
       reply.header('retry-after', String(apiError.extensions.retryAfter ?? 1));
     }
     return reply.status(apiError.status).type(PROBLEM_CONTENT_TYPE).send(problem);
@@ -210,6 +210,17 @@ export function isUnstorableTextError(error: unknown, depth = 0): boolean {
   return e.cause !== undefined && isUnstorableTextError(e.cause, depth + 1);
 }
 
+/**
+ * The database could not take the work in time: every pooled connection busy (Prisma P2028, "unable
+ * to start a transaction in the given time", or P2024, "timed out fetching a new connection"). A
+ * burst at one replica (50 concurrent redemptions on a pool of 10) is a normal condition: the client
+ * gets 503 with Retry-After and nothing was changed, not a 500.
+ */
+export function isDatabaseBusyError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'P2028' || code === 'P2024';
+}
+
 /** Maps anything thrown in a request to a catalogued API error. */
 export function toApiError(error: FastifyError & { validation?: unknown[] }): ApiError {
   if (error instanceof ApiError) return error;
@@ -225,6 +236,9 @@ export function toApiError(error: FastifyError & { validation?: unknown[] }): Ap
     return new ApiError('VALIDATION_FAILED', textRule && first ? `${first.path} ${first.message}` : error.message, {
       errors,
     });
+  }
+  if (isDatabaseBusyError(error)) {
+    return new ApiError('UNAVAILABLE', 'the database is busy: retry shortly', { retryAfter: 1 });
   }
   if (isUnstorableTextError(error)) {
     // The schemas refuse such text before it gets here; this is the net under a field they miss.
