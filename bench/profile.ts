@@ -4,8 +4,10 @@
  *   node --cpu-prof --cpu-prof-dir=/tmp/privid-prof --import tsx bench/profile.ts proofVerify
  *   npx tsx bench/cpuprofile-summary.ts /tmp/privid-prof/<largest file>.cpuprofile --root proofVerify
  *
- * Arguments: operation (keyGen | sign | verify | proofGen | proofVerify, default proofVerify),
- * then optionally `--suite BLS12-381-SHAKE-256`, `--messages 10`, `--disclosed 3`, `--seconds 5`.
+ * Arguments: operation (keyGen | sign | verify | proofGen | proofVerify | itemProve | itemVerify,
+ * default proofVerify), then optionally `--suite BLS12-381-SHAKE-256`, `--messages 10`,
+ * `--disclosed 3`, `--seconds 5`; for the item operations (a presentation item of
+ * predicates-item.ts) `--predicates 0|1|2`.
  * Setup (keys, signature, proof, generator and key caches) is warmed up before the timed loop, so
  * the profile is dominated by the steady state a server sees. (tsx's loader runs in a worker,
  * which writes a second, smaller profile: use the largest file.)
@@ -22,10 +24,11 @@ import {
   type CiphersuiteName,
 } from '../src/bbs/index.js';
 import { formatMs, summarize, timeOnce, warmUp } from './harness.js';
+import { prividItems } from './predicates-item.js';
 
 // Only privid is loaded (not bench/implementations.ts), so that the peers' module loading and
 // WASM compilation stay out of the profile.
-const OPERATIONS = ['keyGen', 'sign', 'verify', 'proofGen', 'proofVerify'] as const;
+const OPERATIONS = ['keyGen', 'sign', 'verify', 'proofGen', 'proofVerify', 'itemProve', 'itemVerify'] as const;
 type Operation = (typeof OPERATIONS)[number];
 
 const args = process.argv.slice(2);
@@ -64,6 +67,8 @@ const proofVerifyParams = {
 if (!verify({ ciphersuite, publicKey, signature, header, messages }) || !proofVerify(proofVerifyParams)) {
   throw new Error('setup: signature or proof does not verify');
 }
+const item = (await prividItems())[Number(option('predicates', '2'))]!;
+const itemProof = item.prove();
 let next = 0;
 const ops: Record<Operation, () => unknown> = {
   keyGen: () => skToPk({ ciphersuite, secretKey: keyGen({ ciphersuite, keyMaterial: keyMaterials[next++ % 64]! }) }),
@@ -71,6 +76,8 @@ const ops: Record<Operation, () => unknown> = {
   verify: () => verify({ ciphersuite, publicKey, signature, header, messages }),
   proofGen: () => proofGen(proofParams),
   proofVerify: () => proofVerify(proofVerifyParams),
+  itemProve: () => item.prove(),
+  itemVerify: () => item.verify(itemProof),
 };
 await warmUp(ops[op], { minIterations: 5, minMs: 500, maxIterations: 200 });
 
