@@ -133,3 +133,22 @@ export function octetsToProof(bytes: Uint8Array, field = 'proof'): Proof {
   };
 }
 const POINT_NAMES = ['Abar', 'Bbar', 'D'] as const;
+
+/**
+ * The m^ responses and the challenge of proof octets, without decoding the points: for callers
+ * (predicates) that verify the same proof with ProofVerify right after, which decodes and
+ * subgroup-checks them. Same scalar checks and errors as octetsToProof.
+ */
+export function octetsToProofResponses(
+  bytes: Uint8Array,
+  field = 'proof',
+): { readonly commitments: bigint[]; readonly challenge: bigint } {
+  const U = proofUndisclosedCount(bytes.length, field);
+  const scalars: bigint[] = [];
+  for (let offset = PROOF_POINTS_LENGTH; offset < bytes.length; offset += OCTET_SCALAR_LENGTH) {
+    scalars.push(
+      octetsToNonZeroScalar(bytes.subarray(offset, offset + OCTET_SCALAR_LENGTH), `${field}.scalar[${scalars.length}]`),
+    );
+  }
+  return { commitments: scalars.slice(3, 3 + U), challenge: scalars[3 + U]! };
+}

@@ -29,7 +29,9 @@ import { getCiphersuite, type Ciphersuite, type CiphersuiteName } from '../ciphe
 import {
   add,
   mul,
+  msmVerify,
   multiply,
+  multiplyPublic,
   neg,
   octetsToPointG1,
   OCTET_POINT_LENGTH,
@@ -39,12 +41,11 @@ import {
   scalarToOctets,
   type G1Point,
 } from '../curve.js';
-import { octetsToProof } from '../encoding.js';
+import { octetsToProofResponses } from '../encoding.js';
 import { BbsError } from '../errors.js';
 import { randomScalars as csprngScalars, type RandomScalars } from '../hashing.js';
 import { octetsToScalar } from '../validate.js';
 import { pedersenGenerators, type PedersenGenerators } from './generators.js';
-import { msmMixed } from './group.js';
 import {
   proveInequality,
   proveMembership,
@@ -219,7 +220,8 @@ function rangeCommitments(
   statements: readonly RangeStatement[],
 ): G1Point[] {
   return statements.map((s) => {
-    const shifted = commitments[s.predicate]!.subtract(multiply(G, s.bound));
+    // The bound is public: variable time is fine.
+    const shifted = commitments[s.predicate]!.subtract(multiplyPublic(G, s.bound));
     return s.sign === 1 ? shifted : shifted.negate();
   });
 }
@@ -290,7 +292,7 @@ export function provePredicates<T extends { readonly proof: Uint8Array }>(
     return scalars;
   };
   const bbs = params.bbsProve(extendedHeader, bbsRandom);
-  const decoded = octetsToProof(bbs.proof);
+  const decoded = octetsToProofResponses(bbs.proof);
   const c = decoded.challenge;
   // The BBS proof must have used our m~: its response is m~ + c * m for every predicated message.
   predicates.forEach((pr, k) => {
@@ -348,14 +350,15 @@ export function verifyPredicates(params: VerifyPredicatesParams): boolean {
   }
   if (params.predicateProof.length !== predicateProofLength(predicates)) return false;
   const decoded = parsePredicateProof(params.predicateProof, predicates);
-  const bbs = octetsToProof(params.bbsProof);
+  // Points are decoded (and subgroup-checked) once, by bbsVerify below.
+  const bbs = octetsToProofResponses(params.bbsProof);
   const c = bbs.challenge;
   const gens = pedersenGenerators(cs);
   const tValues = predicates.map((pr, k) => {
     const mHat = bbs.commitments[responseRank(pr.index, disclosedIndexes)];
     if (mHat === undefined) throw new BbsError('INVALID_LENGTH', 'proof', 'too few responses for the predicates');
     // T_k = m^_j * G + r^_k * H - c * C_k
-    return msmMixed([gens.G, gens.H], [mHat, decoded.rHats[k]!], [decoded.commitments[k]!], [neg(c)]);
+    return msmVerify([gens.G, gens.H, decoded.commitments[k]!], [mHat, decoded.rHats[k]!, neg(c)], [true, true, false]);
   });
   const extendedHeader = predicatePresentationHeader(params.presentationHeader, decoded.commitments, tValues);
   if (!params.bbsVerify(extendedHeader)) return false;
