@@ -189,7 +189,23 @@ export function octetsToPointG1(bytes: Uint8Array, field: string): G1Point {
   if (bytes.length !== OCTET_POINT_LENGTH) {
     throw new BbsError('INVALID_LENGTH', field, `expected ${OCTET_POINT_LENGTH} bytes, got ${bytes.length}`);
   }
-  return decodePoint(bytes, () => G1.fromBytes(bytes), field);
+  return decodePoint(bytes, () => decodeG1(bytes), field);
+}
+
+/**
+ * A compressed G1 point other than the identity, on the curve and in the prime-order subgroup
+ * (the canonical identity is rejected before). The checks noble's fromBytes runs, with the
+ * subgroup test on the Jacobian arithmetic below: measured ~2x faster, and a predicate proof
+ * carries a dozen points.
+ */
+function decodeG1(bytes: Uint8Array): G1Point {
+  const flags = bytes[0]!;
+  if ((flags & 0x80) === 0 || (flags & 0x40) !== 0) throw new Error('invalid compressed G1 point');
+  const x = os2ip(Uint8Array.of(flags & 0x1f, ...bytes.subarray(1)));
+  const affine = decompress(x, (flags & 0x20) !== 0);
+  if (!affine) throw new Error('invalid compressed G1 point: not on the curve');
+  if (!isTorsionFreeG1(affine)) throw new Error('G1 point is not in the prime-order subgroup');
+  return new G1(affine.x, affine.y, 1n);
 }
 
 export function octetsToPointG2(bytes: Uint8Array, field: string): G2Point {
@@ -556,3 +572,21 @@ export function msmVerify(
   // Jacobian (X, Y, Z) is the projective point (X * Z, Y, Z^3) noble uses.
   return new G1(fMul(acc.X, acc.Z), acc.Y, fMul(fSqr(acc.Z), acc.Z));
 }
+
+/**
+ * Scott's G1 membership test (eprint 2021/1130, the one noble runs): a point P of E(Fp) is in
+ * the prime-order subgroup iff [z^2]P = -phi(P), phi(x, y) = (beta * x, y). Variable time, for
+ * public points only. E(Fp) has no point with y = 0 (the cofactor is odd), so -y is p - y.
+ */
+export function isTorsionFreeG1(point: Affine): boolean {
+  let acc = J_INFINITY;
+  for (let i = GLV_Z2_BITS - 1; i >= 0; i--) {
+    acc = jDouble(acc);
+    if ((GLV_Z2 >> BigInt(i)) & 1n) acc = jAddAffine(acc, point);
+  }
+  if (acc.Z === 0n) return false;
+  // Jacobian (X, Y, Z) = affine (X / Z^2, Y / Z^3).
+  const z2 = fSqr(acc.Z);
+  return acc.X === fMul(fMul(GLV_BETA, point.x), z2) && acc.Y === fMul(P_FIELD - point.y, fMul(z2, acc.Z));
+}
+const GLV_Z2_BITS = GLV_Z2.toString(2).length;
