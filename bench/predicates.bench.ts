@@ -28,6 +28,7 @@ import { dockItem, initDock, type DockItem } from './predicates-dock.js';
 import { PROVEN_SETS, prividItems } from './predicates-item.js';
 import { TODAY } from '../test/holder/support.js';
 
+// `--json` (passed by bench/run.ts) is the BBS benchmark's; this one prints only.
 const quick = process.argv.includes('--quick');
 const ROUNDS = 3;
 const WARM_UP = { minIterations: 2, minMs: quick ? 60 : 150, maxIterations: 20 };
