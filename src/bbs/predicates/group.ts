@@ -3,7 +3,7 @@
  * only other file that imports @noble/curves, and only for variable-time multi-scalar
  * multiplication on public inputs.
  *
- * Measured on this machine with noble 2.x (bench/predicates.bench.ts has the numbers): a
+ * Measured on this machine with noble 2.x (set proofs; the range proof uses msmVerify): a
  * generator with a precomputed table multiplies about 5x faster than a fresh point, and for
  * fresh points noble's interleaved Strauss-Shamir walk (`mulAddUnsafe`, one shared doubling
  * chain) beats both separate multiplications (about 4x at 16 points) and Pippenger below about

@@ -9,8 +9,7 @@
  *
  * The inner-product argument stops when the vectors have length 4 and sends them in the clear
  * (a[4], b[4]): that is exactly as many bytes as the last two rounds (4 points + 2 scalars) and
- * saves the prover its two most expensive steps per byte (folding fresh points, measured ~25%
- * of proving time).
+ * saves the prover their four multi-scalar multiplications.
  *
  * Size: 4 points (A, S, T1, T2) + 3 scalars (tau_x, mu, t^) + 2 (log2(n*m) - 2) points
  * (L_k, R_k) + 8 scalars (a, b). Two 16-bit statements: 10 * 48 + 11 * 32 = 832 bytes.
