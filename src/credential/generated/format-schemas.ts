@@ -303,7 +303,8 @@ export const FORMAT_JSON_SCHEMAS: { readonly [T in keyof FormatTypeMap]: JsonSch
       verifierId: { type: 'string', pattern: '^[!-~]+$', minLength: 1, maxLength: 128, description: 'Verifier id' },
       verifierName: {
         type: 'string',
-        pattern: '^(?:[^\\u0000-\\u001f\\u007f-\\u009f\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])+$',
+        pattern:
+          '^(?:(?![\\uDB40-\\uDB43]|\\uD82F[\\uDCA0-\\uDCA3]|\\uD834[\\uDD73-\\uDD7A])(?:[^\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u3164\\ufeff\\uffa0\\ufff0-\\ufffb\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]))+$',
         maxLength: 64,
         description: 'Verifier display name',
       },
@@ -650,7 +651,8 @@ export const FORMAT_JSON_SCHEMAS: { readonly [T in keyof FormatTypeMap]: JsonSch
         properties: {
           client_name: {
             type: 'string',
-            pattern: '^(?:[^\\u0000-\\u001f\\u007f-\\u009f\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])+$',
+            pattern:
+              '^(?:(?![\\uDB40-\\uDB43]|\\uD82F[\\uDCA0-\\uDCA3]|\\uD834[\\uDD73-\\uDD7A])(?:[^\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u3164\\ufeff\\uffa0\\ufff0-\\ufffb\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]))+$',
             maxLength: 64,
             description: 'The venue’s registered display name',
           },

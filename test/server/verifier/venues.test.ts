@@ -63,6 +63,13 @@ describe.each(DB_KINDS)('venues, policies and housekeeping on %s', (kind) => {
       'UNAUTHENTICATED',
     );
     expectProblem(await admin('POST', '/v1/admin/venues', { name: `Club ${kind}` }), 409, 'CONFLICT');
+    // A name that would show as another on the consent screen (a bidi override) is a 400 naming it.
+    const spoof = expectProblem(
+      await admin('POST', '/v1/admin/venues', { name: 'Bar \u202emuidatS' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(JSON.stringify(spoof)).toContain('/name');
     const listed = await admin('GET', '/v1/admin/venues');
     expect(listed.json().venues.map((v: { id: string }) => v.id)).toContain(venue.venueId);
     const one = await admin('GET', `/v1/admin/venues/${venue.venueId}`);
