@@ -65,40 +65,70 @@ interface CallInit {
   readonly party: 'issuer' | 'verifier';
   /** Return the body as text (a JWS) instead of JSON. */
   readonly text?: boolean;
+  /** Largest answer body read, in bytes (error answers included). Default: unbounded. */
+  readonly maxBytes?: number;
+  /** Refuse redirects instead of following them. */
+  readonly noRedirects?: boolean;
 }
 
-/** One HTTP call over `fetch` with a timeout; problem+json answers become HolderErrors. */
-function httpCall(options: FetchTransportOptions) {
-  const timeoutMs = options.timeoutMs ?? 30_000;
+/**
+ * One HTTP call over `fetch`; problem+json answers become HolderErrors. The timeout covers the
+ * whole call, body included: a server that sends headers and then trickles (or never ends) the
+ * body is cut off like one that never answers.
+ */
+function httpCall(options: FetchTransportOptions, defaultTimeoutMs: number) {
+  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new HolderError('INVALID_ARGUMENT', 'timeoutMs must be a positive number of milliseconds');
+  }
   return async (url: string, init: CallInit): Promise<unknown> => {
     const doFetch = options.fetch ?? globalThis.fetch;
     if (typeof doFetch !== 'function') throw new HolderError('NETWORK_ERROR', 'no fetch implementation available');
     const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
-    const timer = controller ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
+    let timedOut = false;
+    const timer = controller
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, timeoutMs)
+      : undefined;
+    const failed = (what: string, error: unknown): HolderError =>
+      new HolderError(
+        'NETWORK_ERROR',
+        timedOut
+          ? `${what} timed out after ${timeoutMs} ms`
+          : `${what} failed: ${messageOf(error)}${init.noRedirects ? ' (the wallet follows no redirect)' : ''}`,
+        { cause: error },
+      );
     let response: Response;
-    try {
-      response = await doFetch(url, {
-        method: init.method,
-        headers: {
-          accept: init.accept ?? 'application/json, application/problem+json',
-          ...(init.body === undefined ? {} : { 'content-type': init.contentType ?? 'application/json' }),
-          ...options.headers,
-        },
-        body: init.body,
-        signal: controller?.signal,
-      });
-    } catch (error) {
-      throw new HolderError('NETWORK_ERROR', `${init.method} ${url} failed: ${messageOf(error)}`, { cause: error });
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-    }
     let text: string;
     try {
-      text = await response.text();
-    } catch (error) {
-      throw new HolderError('NETWORK_ERROR', `reading the answer of ${url} failed: ${messageOf(error)}`, {
-        cause: error,
-      });
+      try {
+        response = await doFetch(url, {
+          method: init.method,
+          headers: {
+            accept: init.accept ?? 'application/json, application/problem+json',
+            ...(init.body === undefined ? {} : { 'content-type': init.contentType ?? 'application/json' }),
+            ...options.headers,
+          },
+          body: init.body,
+          signal: controller?.signal,
+          ...(init.noRedirects
+            ? // No cookies, no HTTP cache (an ETag would be a cookie too), no hop to another URL.
+              { redirect: 'error' as const, credentials: 'omit' as const, cache: 'no-store' as const }
+            : {}),
+        });
+      } catch (error) {
+        throw failed(`${init.method} ${url}`, error);
+      }
+      try {
+        text = await readText(response, init.maxBytes, url);
+      } catch (error) {
+        if (error instanceof HolderError) throw error;
+        throw failed(`reading the answer of ${url}`, error);
+      }
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
     }
     const fallback = init.party === 'issuer' ? 'ISSUER_ERROR' : 'VERIFIER_ERROR';
     if (!response.ok) {
@@ -126,9 +156,55 @@ function httpCall(options: FetchTransportOptions) {
   };
 }
 
+/**
+ * The body as UTF-8 text, read chunk by chunk so that an answer over `maxBytes` is cut off after
+ * that many bytes, not buffered whole. Without a readable stream (React Native's fetch) the
+ * declared length is checked first and the text after.
+ */
+async function readText(response: Response, maxBytes: number | undefined, url: string): Promise<string> {
+  const tooLarge = () =>
+    new HolderError('INVALID_RESPONSE', `the answer of ${url} is larger than ${maxBytes} bytes: refused`);
+  if (maxBytes === undefined) return response.text();
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const body = response.body;
+  if (!body || typeof body.getReader !== 'function') {
+    const text = await response.text();
+    if (new TextEncoder().encode(text).length > maxBytes) throw tooLarge();
+    return text;
+  }
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new HolderError('INVALID_RESPONSE', `the answer of ${url} is not UTF-8 text`);
+  }
+}
+
 /** The default Transport, over `fetch`. */
 export function fetchTransport(options: FetchTransportOptions = {}): Transport {
-  const call = httpCall(options);
+  const call = httpCall(options, 30_000);
   return {
     redeem: (offer, request) =>
       call(redeemUrl(offer), { method: 'POST', body: JSON.stringify(request), party: 'issuer' }),
@@ -150,20 +226,40 @@ export interface VerifierTransport {
   submit(responseUri: string, presentation: Presentation): Promise<unknown>;
 }
 
-export function fetchVerifierTransport(options: FetchTransportOptions = {}): VerifierTransport {
-  const call = httpCall(options);
+export interface FetchVerifierTransportOptions extends FetchTransportOptions {
+  /** Largest answer read (request object, JWKS, submit outcome), in bytes. Default 64 KiB. */
+  readonly maxResponseBytes?: number;
+}
+
+/** A request object, a JWKS and an outcome are each a few KiB: 64 KiB leaves room and bounds memory. */
+export const DEFAULT_VERIFIER_MAX_RESPONSE_BYTES = 64 * 1024;
+/** The holder is at the door: waiting longer than this helps nobody. */
+export const DEFAULT_VERIFIER_TIMEOUT_MS = 10_000;
+
+/**
+ * The verifier transport: every call times out (default 10 s, body included), reads at most
+ * `maxResponseBytes`, follows no redirect (the wallet answers only the origin it authenticated),
+ * and sends no cookies.
+ */
+export function fetchVerifierTransport(options: FetchVerifierTransportOptions = {}): VerifierTransport {
+  const call = httpCall(options, DEFAULT_VERIFIER_TIMEOUT_MS);
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_VERIFIER_MAX_RESPONSE_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
+    throw new HolderError('INVALID_ARGUMENT', 'maxResponseBytes must be a positive whole number of bytes');
+  }
+  const base = { party: 'verifier', maxBytes, noRedirects: true } as const;
   return {
     requestObject: async (requestUri) =>
       (await call(requestUri, {
+        ...base,
         method: 'GET',
         accept: 'application/oauth-authz-req+jwt, application/problem+json',
-        party: 'verifier',
         text: true,
       })) as string,
     verifierKeys: (jwksUrl) =>
-      call(jwksUrl, { method: 'GET', accept: 'application/jwk-set+json, application/json', party: 'verifier' }),
+      call(jwksUrl, { ...base, method: 'GET', accept: 'application/jwk-set+json, application/json' }),
     submit: (responseUri, presentation) =>
-      call(responseUri, { method: 'POST', body: JSON.stringify(presentation), party: 'verifier' }),
+      call(responseUri, { ...base, method: 'POST', body: JSON.stringify(presentation) }),
   };
 }
 
@@ -179,8 +275,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The message, and its cause's (Node's fetch says only "fetch failed", the cause says why). */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
 
 /**
