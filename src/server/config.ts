@@ -109,7 +109,8 @@ export const SETTINGS: readonly SettingDoc[] = [
   {
     name: 'PRIVID_REQUEST_TTL',
     default: '120',
-    meaning: 'Seconds a presentation request (and its nonce) stays valid.',
+    meaning:
+      'Seconds a presentation request (and its nonce) stays valid; at most 600 (wallets refuse longer-lived requests).',
   },
   { name: 'PRIVID_RETENTION_DAYS', default: '7', meaning: 'Days request outcomes are kept before purging.' },
   { name: 'PRIVID_REDEEM_RATE_LIMIT', default: '30', meaning: 'Offer redemptions per client per minute.' },
@@ -185,7 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: int(env, 'PRIVID_BODY_LIMIT', 65536, 1024, 16 * 1024 * 1024),
     requestTimeoutSeconds: int(env, 'PRIVID_REQUEST_TIMEOUT', 30, 1, 600),
     offerTtlSeconds: int(env, 'PRIVID_OFFER_TTL', 86400, 10, 30 * 86400),
-    requestTtlSeconds: int(env, 'PRIVID_REQUEST_TTL', 120, 5, 3600),
+    requestTtlSeconds: int(env, 'PRIVID_REQUEST_TTL', 120, 5, 600),
     retentionDays: int(env, 'PRIVID_RETENTION_DAYS', 7, 0, 3650),
     redeemRateLimitPerMinute: int(env, 'PRIVID_REDEEM_RATE_LIMIT', 30, 1, 1_000_000),
     authFailureRateLimitPerMinute: int(env, 'PRIVID_AUTH_FAILURE_RATE_LIMIT', 20, 1, 1_000_000),

@@ -34,6 +34,8 @@ describe('loadConfig', () => {
     ['PRIVID_TRUST_PROXY', '99'],
     ['PRIVID_BODY_LIMIT', '10'],
     ['PRIVID_REQUEST_TTL', '1.5'],
+    // Wallets refuse requests that live longer than 10 minutes: the server never makes one.
+    ['PRIVID_REQUEST_TTL', '601'],
   ])('rejects %s=%s with a ConfigError naming the setting', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

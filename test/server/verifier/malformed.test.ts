@@ -90,7 +90,7 @@ describe.each(DB_KINDS)('malformed input on %s', (kind) => {
 
   beforeAll(async () => {
     t = await startTestServer(kind, {
-      env: { PRIVID_VERIFY_WORKERS: '0', PRIVID_SUBMIT_RATE_LIMIT: '1000000', PRIVID_REQUEST_TTL: '3600' },
+      env: { PRIVID_VERIFY_WORKERS: '0', PRIVID_SUBMIT_RATE_LIMIT: '1000000', PRIVID_REQUEST_TTL: '600' },
     });
     service = verifierServiceOf(t.server.context)!;
     await trustPinned(t, lab);
