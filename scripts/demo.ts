@@ -316,8 +316,9 @@ async function main(): Promise<void> {
 
     out();
     out('2. The lab issues credentials to two wallets');
-    const walletA = new Wallet();
-    const walletB = new Wallet();
+    // The demo's service runs on plain http at 127.0.0.1: development, so the wallets opt in.
+    const walletA = new Wallet({ allowInsecureLocalhost: true });
+    const walletB = new Wallet({ allowInsecureLocalhost: true });
     const issue = async (
       wallet: Wallet,
       who: string,

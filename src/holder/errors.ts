@@ -15,11 +15,11 @@ export const HOLDER_ERROR_CODES = [
   'UNKNOWN_SCHEMA',
   /** The issuer metadata has no usable key for the offer (missing, revoked, other suite, malformed). */
   'ISSUER_KEY_UNAVAILABLE',
-  /** The issuer could not be reached (network error or timeout). */
+  /** The issuer or verifier could not be reached (network error, timeout, or a redirect, which is not followed). */
   'NETWORK_ERROR',
   /** The issuer answered with an error that is not problem+json. */
   'ISSUER_ERROR',
-  /** The issuer answered 2xx with something that is not the expected JSON. */
+  /** The issuer or verifier answered 2xx with something that is not the expected JSON or text, or too large an answer. */
   'INVALID_RESPONSE',
   /** The credential returned is not the one offered, or its signature does not verify. */
   'INVALID_CREDENTIAL',
@@ -52,7 +52,11 @@ export const HOLDER_ERROR_CODES = [
   'VERIFIER_KEY_OTHER_ORIGIN',
   /** The request object's response URL is on another origin than the key that signed it. */
   'RESPONSE_URI_OTHER_ORIGIN',
-  /** The verifier origin's keys could not be fetched, and none are cached (offline kiosk). */
+  /**
+   * The verifier origin's keys are not to be had: online, its JWKS could not be fetched (network,
+   * timeout, redirect, error answer, too large, not JSON); offline, none are cached or the cached
+   * ones are older than the wallet's maximum key age.
+   */
   'VERIFIER_KEY_UNAVAILABLE',
   /** The pseudonym period is not the current one on the wallet's clock. */
   'PERIOD_NOT_CURRENT',
@@ -70,6 +74,30 @@ export const HOLDER_ERROR_CODES = [
 ] as const;
 
 export type HolderErrorCode = (typeof HOLDER_ERROR_CODES)[number];
+
+/**
+ * The codes `wallet.respond` refuses a venue's request with (docs/openid4vp-profile.md lists
+ * exactly these; a test keeps the two in step). Besides them, a verifier's own problem+json code
+ * passes through with `source: 'verifier'`, and failures of the wallet's own stores and credentials
+ * keep their codes (`SECRET_*`, `CREDENTIAL_*`, `INVALID_CREDENTIAL`).
+ */
+export const DOOR_ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'INVALID_REQUEST',
+  'NETWORK_ERROR',
+  'INVALID_RESPONSE',
+  'VERIFIER_ERROR',
+  'VERIFIER_KEY_OTHER_ORIGIN',
+  'RESPONSE_URI_OTHER_ORIGIN',
+  'VERIFIER_KEY_UNAVAILABLE',
+  'REQUEST_SIGNATURE_INVALID',
+  'REQUEST_EXPIRED',
+  'PERIOD_NOT_CURRENT',
+  'CANNOT_SATISFY',
+  'INVALID_CHOICE',
+  'CONSENT_DECLINED',
+  'NONCE_REUSED',
+] as const satisfies readonly HolderErrorCode[];
 
 export interface HolderErrorOptions {
   /** `'issuer'` / `'verifier'`: `code` is that service's problem+json code. Default `'wallet'`. */

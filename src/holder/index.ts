@@ -15,6 +15,7 @@ export {
   type RespondOptions,
   type RespondResult,
   PERSISTENT_PSEUDONYM_NOTICE,
+  DEFAULT_VERIFIER_KEY_MAX_AGE_MS,
 } from './wallet.js';
 export {
   authenticateRequest,
@@ -22,6 +23,8 @@ export {
   verifierJwksUrl,
   MemoryVerifierKeyStore,
   CLOCK_SKEW_MS,
+  MAX_REQUEST_TTL_SECONDS,
+  type CachedVerifierKeys,
   type VerifierKeyStore,
   type AuthenticatedRequest,
   type AuthenticateOptions,
@@ -30,6 +33,7 @@ export {
   HolderError,
   isHolderError,
   HOLDER_ERROR_CODES,
+  DOOR_ERROR_CODES,
   type HolderErrorCode,
   type HolderErrorOptions,
 } from './errors.js';
@@ -51,6 +55,9 @@ export {
   publicKeyFromMetadata,
   type Transport,
   type FetchTransportOptions,
+  type FetchVerifierTransportOptions,
+  DEFAULT_VERIFIER_MAX_RESPONSE_BYTES,
+  DEFAULT_VERIFIER_TIMEOUT_MS,
 } from './transport.js';
 export {
   MATCH_REASONS,

@@ -16,6 +16,8 @@
  *   jku / embedded key off the origin  VERIFIER_KEY_OTHER_ORIGIN
  *   response_uri off the origin        RESPONSE_URI_OTHER_ORIGIN
  *   no such key, or a bad signature    REQUEST_SIGNATURE_INVALID  (keys unreachable: VERIFIER_KEY_UNAVAILABLE)
+ *   plain http (not opted in), iat in the future, exp - iat over MAX_REQUEST_TTL_SECONDS
+ *                                      INVALID_REQUEST
  *   exp before now                     REQUEST_EXPIRED
  *   a pseudonym period not current     PERIOD_NOT_CURRENT
  */
@@ -38,20 +40,50 @@ import { HolderError } from './errors.js';
 /** Clock difference tolerated for `iat` and for a period boundary. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
-/** JWKS of verifier origins the wallet has seen (online) or the app ships (offline kiosks). */
+/**
+ * The longest a signed request may live (`exp - iat`). Bounded so that a request signed for one
+ * pseudonym period cannot be answered far into the next, beyond the period skew above: a
+ * long-lived request would let a venue collect the pseudonyms of two periods with one nonce.
+ */
+export const MAX_REQUEST_TTL_SECONDS = 10 * 60;
+
+/** A verifier origin's JWKS and when the wallet got it (ms, wallet clock). */
+export interface CachedVerifierKeys {
+  readonly jwks: unknown;
+  readonly fetchedAt: number;
+}
+
+/**
+ * JWKS of verifier origins for offline kiosks: loaded by the app (`wallet.loadVerifierKeys`) or
+ * kept from the last online answer to that origin. Online requests never read it (they fetch the
+ * JWKS fresh), and the offline path refuses entries older than the wallet's maximum key age.
+ */
 export interface VerifierKeyStore {
-  get(origin: string): Promise<unknown>;
-  set(origin: string, jwks: unknown): Promise<void>;
+  get(origin: string): Promise<CachedVerifierKeys | undefined>;
+  set(origin: string, keys: CachedVerifierKeys): Promise<void>;
 }
 
 export class MemoryVerifierKeyStore implements VerifierKeyStore {
-  readonly #keys = new Map<string, unknown>();
-  async get(origin: string): Promise<unknown> {
+  readonly #keys = new Map<string, CachedVerifierKeys>();
+  async get(origin: string): Promise<CachedVerifierKeys | undefined> {
     return this.#keys.get(origin);
   }
-  async set(origin: string, jwks: unknown): Promise<void> {
-    this.#keys.set(origin, JSON.parse(JSON.stringify(jwks)) as unknown);
+  async set(origin: string, keys: CachedVerifierKeys): Promise<void> {
+    this.#keys.set(origin, { jwks: JSON.parse(JSON.stringify(keys.jwks)) as unknown, fetchedAt: keys.fetchedAt });
   }
+}
+
+/** Whether a URL is plain http (only ever to localhost: the URL patterns allow no other http host). */
+export function isPlainHttp(url: string): boolean {
+  return /^http:\/\//i.test(url);
+}
+
+/** INVALID_REQUEST for a plain-http verifier URL in a wallet that did not opt in to it. */
+export function refuseInsecure(url: string, what: string): never {
+  throw new HolderError(
+    'INVALID_REQUEST',
+    `${what} ${url} is plain http: this wallet answers only https verifiers (allowInsecureLocalhost is for development)`,
+  );
 }
 
 /** `${origin}/.well-known/jwks.json`. */
@@ -69,10 +101,15 @@ export interface AuthenticatedRequest {
 }
 
 export interface AuthenticateOptions {
-  /** The JWKS of `origin`; `refresh` asks for a fresh copy (a key not in the cached one). */
-  readonly keys: (origin: string, refresh: boolean) => Promise<unknown>;
+  /**
+   * The JWKS of `origin`, asked for once per request: the key the request names is looked up in it
+   * and never fetched again by kid (a verifier could otherwise serve a per-wallet kid to tag it).
+   */
+  readonly keys: (origin: string) => Promise<unknown>;
   /** Wallet clock, ms. */
   readonly nowMs: number;
+  /** Accept plain http to localhost (development only). Default false. */
+  readonly allowInsecureLocalhost?: boolean;
 }
 
 const invalid = (message: string, path?: string): never => {
@@ -117,6 +154,12 @@ export async function authenticateRequest(jws: string, options: AuthenticateOpti
     throw error;
   }
   const origin = originOf(clientId) ?? invalid('client_id is not an https URL', '/client_id');
+  if (options.allowInsecureLocalhost !== true) {
+    if (isPlainHttp(origin)) refuseInsecure(clientId, 'client_id');
+    if (claims.response_uri !== undefined && isPlainHttp(claims.response_uri)) {
+      refuseInsecure(claims.response_uri, 'response_uri');
+    }
+  }
   if ('jwk' in header || 'x5c' in header || 'x5u' in header) {
     throw new HolderError(
       'VERIFIER_KEY_OTHER_ORIGIN',
@@ -142,8 +185,15 @@ export async function authenticateRequest(jws: string, options: AuthenticateOpti
   }
   const kid = typeof header.kid === 'string' && header.kid.length <= 128 ? header.kid : undefined;
   if (kid === undefined) throw new HolderError('REQUEST_SIGNATURE_INVALID', 'the JWS header names no kid');
-  let jwk = findKey(await options.keys(origin, false), kid);
-  if (!jwk) jwk = findKey(await options.keys(origin, true), kid);
+  // A request from the future or living too long is refused before any key is fetched.
+  if (claims.iat * 1000 > options.nowMs + CLOCK_SKEW_MS) invalid('issued in the future', '/iat');
+  if (claims.exp - claims.iat > MAX_REQUEST_TTL_SECONDS) {
+    invalid(
+      `the request lives ${claims.exp - claims.iat} s; at most ${MAX_REQUEST_TTL_SECONDS} s are accepted`,
+      '/exp',
+    );
+  }
+  const jwk = findKey(await options.keys(origin), kid);
   if (!jwk) throw new HolderError('REQUEST_SIGNATURE_INVALID', `${origin} publishes no key ${kid}`);
   const signature = fromBase64urlOrUndefined(signaturePart);
   let valid = false;
@@ -160,8 +210,7 @@ export async function authenticateRequest(jws: string, options: AuthenticateOpti
       `the request's signature does not verify with ${origin}'s key ${kid}`,
     );
 
-  // Time and period, on the wallet's clock.
-  if (claims.iat * 1000 > options.nowMs + CLOCK_SKEW_MS) invalid('issued in the future', '/iat');
+  // Expiry and period, on the wallet's clock.
   if (claims.exp * 1000 < options.nowMs) throw new HolderError('REQUEST_EXPIRED', 'the request has expired');
   const pseudonym = claims.privid_pseudonym;
   if (

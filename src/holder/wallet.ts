@@ -30,6 +30,7 @@ import {
   FORMAT_TYPES,
   FORMAT_VERSION,
   OPAQUE_ID_PATTERN,
+  originOf,
   type ConstraintScalar,
   type CredentialOffer,
   type Presentation,
@@ -57,8 +58,11 @@ import {
 } from './transport.js';
 import {
   authenticateRequest,
+  CLOCK_SKEW_MS,
   isCompactJws,
+  isPlainHttp,
   MemoryVerifierKeyStore,
+  refuseInsecure,
   verifierJwksUrl,
   type AuthenticatedRequest,
   type VerifierKeyStore,
@@ -66,6 +70,8 @@ import {
 
 export const DEFAULT_SECRET_ID = 'holder-secret-1';
 const DEFAULT_NONCE_REUSE_WINDOW_MS = 10 * 60_000;
+/** How long cached verifier keys serve offline kiosks before the wallet wants fresh ones. */
+export const DEFAULT_VERIFIER_KEY_MAX_AGE_MS = 7 * 86_400_000;
 
 export interface WalletOptions {
   /** Holder secrets. Default: in memory (lost on exit): apps pass secure storage. */
@@ -87,10 +93,19 @@ export interface WalletOptions {
   /** Verifier calls of `respond`. Default: `fetchVerifierTransport()`. */
   readonly verifierTransport?: VerifierTransport;
   /**
-   * Request-signing keys (JWKS) per verifier origin: filled by `respond`, read by `present` for
-   * an offline kiosk's signed request. Default: in memory.
+   * Request-signing keys (JWKS) per verifier origin for offline kiosks: kept by `respond` from its
+   * last fresh fetch, or loaded by the app (`loadVerifierKeys`); read only by `present` for an
+   * offline kiosk's signed request. Default: in memory.
    */
   readonly verifierKeys?: VerifierKeyStore;
+  /** How old cached verifier keys may be for an offline kiosk's request. Default 7 days. */
+  readonly verifierKeyMaxAgeMs?: number;
+  /**
+   * Development only: answer verifiers on plain http to localhost (`http://localhost`,
+   * `http://127.0.0.1`, `http://[::1]`). Default false: such a request_uri, client_id or
+   * response_uri is refused (INVALID_REQUEST) before anything is fetched.
+   */
+  readonly allowInsecureLocalhost?: boolean;
 }
 
 export interface AcceptOfferOptions {
@@ -178,6 +193,8 @@ export class Wallet {
   readonly #nonceWindow: number;
   readonly verifierTransport: VerifierTransport;
   readonly verifierKeys: VerifierKeyStore;
+  readonly #verifierKeyMaxAgeMs: number;
+  readonly #allowInsecureLocalhost: boolean;
   #secretReady: Promise<void> | undefined;
 
   constructor(options: WalletOptions = {}) {
@@ -194,6 +211,28 @@ export class Wallet {
     this.#nonceWindow = options.nonceReuseWindowMs ?? DEFAULT_NONCE_REUSE_WINDOW_MS;
     this.verifierTransport = options.verifierTransport ?? fetchVerifierTransport();
     this.verifierKeys = options.verifierKeys ?? new MemoryVerifierKeyStore();
+    this.#verifierKeyMaxAgeMs = options.verifierKeyMaxAgeMs ?? DEFAULT_VERIFIER_KEY_MAX_AGE_MS;
+    if (!Number.isSafeInteger(this.#verifierKeyMaxAgeMs) || this.#verifierKeyMaxAgeMs <= 0) {
+      throw new HolderError('INVALID_ARGUMENT', 'verifierKeyMaxAgeMs must be a positive number of milliseconds');
+    }
+    if (options.allowInsecureLocalhost !== undefined && typeof options.allowInsecureLocalhost !== 'boolean') {
+      throw new HolderError('INVALID_ARGUMENT', 'allowInsecureLocalhost must be a boolean');
+    }
+    this.#allowInsecureLocalhost = options.allowInsecureLocalhost === true;
+  }
+
+  /**
+   * Loads a verifier origin's JWKS for its offline kiosks (e.g. one the app ships for known kiosk
+   * operators), stamped with the wallet clock: it serves for `verifierKeyMaxAgeMs`.
+   */
+  async loadVerifierKeys(origin: string, jwks: unknown): Promise<void> {
+    if (typeof origin !== 'string' || originOf(origin) !== origin) {
+      throw new HolderError('INVALID_ARGUMENT', 'origin must be an origin such as https://venue.example');
+    }
+    if (typeof jwks !== 'object' || jwks === null || !Array.isArray((jwks as { keys?: unknown }).keys)) {
+      throw new HolderError('INVALID_ARGUMENT', 'jwks must be a JWK set { keys: [...] }');
+    }
+    await this.verifierKeys.set(origin, { jwks, fetchedAt: this.#now() });
   }
 
   /**
@@ -348,16 +387,34 @@ export class Wallet {
       }
       throw error;
     }
+    if (!this.#allowInsecureLocalhost) {
+      if (isPlainHttp(reference.requestUri)) refuseInsecure(reference.requestUri, 'request_uri');
+      if (reference.clientId !== undefined && isPlainHttp(reference.clientId)) {
+        refuseInsecure(reference.clientId, 'client_id');
+      }
+    }
     const transport = options.fetch ? fetchVerifierTransport({ fetch: options.fetch }) : this.verifierTransport;
     const jws = await transport.requestObject(reference.requestUri);
     if (typeof jws !== 'string') throw new HolderError('INVALID_RESPONSE', 'the request object is not text');
     const authenticated = await authenticateRequest(jws.trim(), {
       nowMs: this.#now(),
-      keys: async (origin, refresh) => {
-        const cached = refresh ? undefined : await this.verifierKeys.get(origin);
-        if (cached !== undefined) return cached;
-        const fetched = await transport.verifierKeys(verifierJwksUrl(origin));
-        await this.verifierKeys.set(origin, fetched);
+      allowInsecureLocalhost: this.#allowInsecureLocalhost,
+      // Fresh for every online request, never from a long-lived cache: a cached JWKS (and its kid)
+      // would be a value the verifier set in this wallet and could read back on a later visit.
+      keys: async (origin) => {
+        let fetched: unknown;
+        try {
+          fetched = await transport.verifierKeys(verifierJwksUrl(origin));
+        } catch (error) {
+          if (!(error instanceof HolderError)) throw error;
+          // One code for "the origin's keys are not to be had", whatever the transport saw.
+          throw new HolderError(
+            'VERIFIER_KEY_UNAVAILABLE',
+            `the keys of ${origin} could not be fetched (${error.code}): ${error.message}`,
+            { cause: error, ...(error.status === undefined ? {} : { status: error.status }) },
+          );
+        }
+        await this.verifierKeys.set(origin, { jwks: fetched, fetchedAt: this.#now() });
         return fetched;
       },
     });
@@ -407,17 +464,26 @@ export class Wallet {
   }
 
   async #authenticateCached(jws: string): Promise<AuthenticatedRequest> {
+    const nowMs = this.#now();
     return authenticateRequest(jws.trim(), {
-      nowMs: this.#now(),
+      nowMs,
+      allowInsecureLocalhost: this.#allowInsecureLocalhost,
       keys: async (origin) => {
-        const keys = await this.verifierKeys.get(origin);
-        if (keys === undefined) {
+        const cached = await this.verifierKeys.get(origin);
+        if (cached === undefined) {
           throw new HolderError(
             'VERIFIER_KEY_UNAVAILABLE',
             `no keys of ${origin} are cached: answer one of its requests online first, or load its JWKS`,
           );
         }
-        return keys;
+        const age = nowMs - cached.fetchedAt;
+        if (!Number.isFinite(age) || age > this.#verifierKeyMaxAgeMs || age < -CLOCK_SKEW_MS) {
+          throw new HolderError(
+            'VERIFIER_KEY_UNAVAILABLE',
+            `the cached keys of ${origin} are older than ${Math.round(this.#verifierKeyMaxAgeMs / 3_600_000)} h: answer one of its requests online, or load its JWKS again`,
+          );
+        }
+        return cached.jwks;
       },
     });
   }

@@ -29,7 +29,13 @@ const S = strings();
 const W = S.wallet;
 const SCAN_INTERVAL_MS = 250;
 
-const wallet = new Wallet({ secrets: new IndexedDbSecretStore(), credentials: new IndexedDbCredentialStore() });
+// The reference wallet answers plain-http verifiers only when it is itself served from plain http
+// on this machine (the dev server): a page on https never talks to an http verifier.
+const wallet = new Wallet({
+  secrets: new IndexedDbSecretStore(),
+  credentials: new IndexedDbCredentialStore(),
+  allowInsecureLocalhost: /^http:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/.test(location.origin),
+});
 const today = () => Math.floor(Date.now() / 86_400_000);
 
 const els = {

@@ -276,12 +276,14 @@ export const KIOSK_JWKS = {
 
 /**
  * `request` as an offline kiosk's signed request object (response_mode privid_qr), signed with
- * jose by the kiosk origin's key; the wallets get that origin's JWKS as if cached from an earlier
- * online visit.
+ * jose by the kiosk origin's key; the wallets get that origin's JWKS as if the app loaded it.
  */
 export async function kioskSigned(request: PresentationRequest, wallets: readonly Wallet[]): Promise<string> {
-  for (const wallet of wallets) await wallet.verifierKeys.set(KIOSK_ORIGIN, KIOSK_JWKS);
-  const claims = requestObjectClaims(request, { issuedAt: Math.floor(Date.now() / 1000) });
+  for (const wallet of wallets) await wallet.loadVerifierKeys(KIOSK_ORIGIN, KIOSK_JWKS);
+  // A signed request lives minutes (wallets refuse over MAX_REQUEST_TTL_SECONDS), whatever the
+  // unsigned request's own expiry; the proofs do not bind the expiry.
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const claims = requestObjectClaims({ ...request, expiresAt: issuedAt + 300 }, { issuedAt });
   return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
     .setProtectedHeader({ alg: 'ES256', typ: 'oauth-authz-req+jwt', kid: 'kiosk-1' })
     .sign(kioskKeys.privateKey);

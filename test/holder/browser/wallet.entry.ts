@@ -19,7 +19,12 @@ async function runWallet(input: Input): Promise<Record<string, unknown>> {
   // A restart of the app: a new wallet over the same IndexedDB finds secret and credential, then
   // answers the venue from its QR text alone (fetch, authenticate, consent, prove, post).
   const reopened = await openIndexedDbStores({ name: 'browser-wallet' });
-  const again = new Wallet({ secrets: reopened.secrets, credentials: reopened.credentials });
+  // The test server is plain http on 127.0.0.1: development, so this wallet opts in explicitly.
+  const again = new Wallet({
+    secrets: reopened.secrets,
+    credentials: reopened.credentials,
+    allowInsecureLocalhost: true,
+  });
   let consented: ConsentRequest | undefined;
   const result = await again.respond(input.requestQr, {
     today,

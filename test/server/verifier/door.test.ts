@@ -236,7 +236,7 @@ describe.each(DB_KINDS)('the door over real HTTP on %s', (kind) => {
     const { key } = (await rotate.json()) as { key: { kid: string } };
     const after = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
     expect(after.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([key.kid, ...jwks.keys.map((k) => k.kid)]));
-    // The wallet cached the old JWKS: a request signed with the new kid makes it refetch.
+    // A request signed with the new kid: the wallet fetches the JWKS fresh for every request.
     await expect(wallet.respond(qr, { today: todayOf(t), consent: () => true }).then((r) => r.status)).resolves.toBe(
       'accepted',
     );
@@ -324,6 +324,7 @@ describe.each(DB_KINDS)('the door over real HTTP on %s', (kind) => {
           credentials: wallet.credentials,
           secrets: wallet.secrets,
           now: () => t.clock.now().getTime() + 600_000,
+          allowInsecureLocalhost: true,
         });
         return ahead.respond(qr, { today: todayOf(t), consent });
       });
@@ -397,6 +398,15 @@ describe.each(DB_KINDS)('the door over real HTTP on %s', (kind) => {
       });
       expect((error as HolderError).code).toBe('CONSENT_DECLINED');
       expect(await statusOf(bar, id)).toBe('pending');
+    });
+
+    it('plain http without allowInsecureLocalhost: INVALID_REQUEST, nothing fetched', async () => {
+      const { qr, id } = await screenQr(stadium, 'entry');
+      const strict = new Wallet({ now: () => t.clock.now().getTime() });
+      const error = await strict.respond(qr, { today: todayOf(t), consent: () => true }).catch((e: unknown) => e);
+      expect((error as HolderError).code).toBe('INVALID_REQUEST');
+      expect((error as HolderError).message).toContain('allowInsecureLocalhost');
+      expect(await statusOf(stadium, id)).toBe('pending');
     });
 
     it('today in milliseconds is an argument error, not "expired"', async () => {

@@ -190,8 +190,13 @@ export function issuersTransport(issuers: readonly TestIssuer[]): Transport {
 }
 
 /** A holder: the SDK's Wallet on the test clock, fed by in-process issuers. */
+/** A wallet on the server's clock; the test server is plain http on 127.0.0.1, so it opts in. */
 export function newWallet(t: TestServer, issuers: readonly TestIssuer[]): Wallet {
-  return new Wallet({ transport: issuersTransport(issuers), now: () => t.clock.now().getTime() });
+  return new Wallet({
+    transport: issuersTransport(issuers),
+    now: () => t.clock.now().getTime(),
+    allowInsecureLocalhost: true,
+  });
 }
 
 export async function give(
@@ -377,7 +382,7 @@ export function verifyStateless(t: TestServer, venue: VenueFixture, request: unk
 export async function present(t: TestServer, wallet: Wallet, request: PresentationRequest): Promise<Presentation> {
   if (!request.pseudonym) return wallet.present(request, { today: todayOf(t) });
   const keys = verifierServiceOf(t.server.context)!.signingKeys;
-  await wallet.verifierKeys.set(new URL(t.server.config.publicUrl).origin, await keys.jwks());
+  await wallet.loadVerifierKeys(new URL(t.server.config.publicUrl).origin, await keys.jwks());
   const jws = await keys.sign(requestObjectClaims(request, { issuedAt: Math.floor(t.clock.now().getTime() / 1000) }));
   return wallet.present(jws, { today: todayOf(t), allowPersistentPseudonym: true });
 }
