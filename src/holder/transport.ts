@@ -11,6 +11,7 @@
  */
 import {
   fromBase64urlOrUndefined,
+  originOf,
   type CredentialOffer,
   type IssuanceRequest,
   type Presentation,
@@ -120,6 +121,15 @@ function httpCall(options: FetchTransportOptions, defaultTimeoutMs: number) {
         });
       } catch (error) {
         throw failed(`${init.method} ${url}`, error);
+      }
+      // Some fetch implementations (React Native's, over XHR) follow redirects whatever `redirect`
+      // says: an answer that comes from elsewhere is refused all the same.
+      if (init.noRedirects && (response.redirected || (response.url && originOf(response.url) !== originOf(url)))) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new HolderError(
+          'NETWORK_ERROR',
+          `${init.method} ${url} was redirected${response.url ? ` to ${response.url}` : ''}: the wallet follows no redirect`,
+        );
       }
       try {
         text = await readText(response, init.maxBytes, url);

@@ -83,6 +83,13 @@ describe('fetchVerifierTransport', () => {
     expect(hits.get('/jwks') ?? 0).toBe(before);
   });
 
+  it('refuses a redirect even with a fetch that follows it (React Native ignores redirect: error)', async () => {
+    const following: typeof fetch = (input, init) => globalThis.fetch(input, { ...init, redirect: 'follow' });
+    const error = await failure(() => fetchVerifierTransport({ fetch: following }).verifierKeys(`${base}/redirect`));
+    expect(error.code).toBe('NETWORK_ERROR');
+    expect(error.message).toContain('was redirected');
+  });
+
   it('cuts off a body that never ends: NETWORK_ERROR naming the timeout', async () => {
     const error = await failure(() => fetchVerifierTransport({ timeoutMs: 300 }).verifierKeys(`${base}/never-ends`));
     expect(error.code).toBe('NETWORK_ERROR');
