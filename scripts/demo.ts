@@ -251,68 +251,22 @@ async function main(): Promise<void> {
       venues[slot] = { id: created.venue.id, key: created.key };
       say('admin', `venue "${name}" with its API key`);
     }
-    must(
-      await api('POST', '/v1/venue/policies', {
-        token: venues.stadium.key,
-        body: {
-          name: 'entry',
-          definition: {
-            description: 'A negative test valid today, or two vaccine doses',
-            groups: [
-              {
-                anyOf: [
-                  {
-                    schemaRef: 'privid:covid-test-result@1',
-                    issuers,
-                    disclose: [],
-                    constraints: [
-                      { attribute: 'testResult', op: 'eq', value: 'negative' },
-                      { attribute: 'validUntil', op: 'gte', value: 'today' },
-                    ],
-                  },
-                  {
-                    schemaRef: 'privid:vaccination-record@1',
-                    issuers,
-                    disclose: [],
-                    constraints: [{ attribute: 'doseCount', op: 'gte', value: 2 }],
-                  },
-                ],
-              },
-            ],
-          },
-        },
-      }),
-      201,
-      'stadium policy',
-    );
-    say('stadium', 'policy "entry": (negative test, valid today) OR (vaccinated, 2+ doses)');
-    must(
-      await api('POST', '/v1/venue/policies', {
-        token: venues.bar.key,
-        body: {
-          name: 'entry',
-          definition: {
-            description: 'Over 18; one entry per guest per day',
-            groups: [
-              {
-                anyOf: [
-                  {
-                    schemaRef: 'privid:age-band@1',
-                    issuers,
-                    disclose: [],
-                    constraints: [{ attribute: 'ageOver18', op: 'eq', value: true }],
-                  },
-                ],
-              },
-            ],
-            pseudonym: { scope: 'entry', period: 'day' },
-          },
-        },
-      }),
-      201,
-      'bar policy',
-    );
-    say('bar', 'policy "entry": ageOver18 == true, one entry per guest per day (daily pseudonym)');
+    // The venues name built-in policies (GET /v1/policy-templates): nothing disclosed, validity
+    // checked, clauses over the issuers on the trust list (here the lab) unless the venue names some.
+    for (const [slot, builtin] of [
+      ['stadium', 'test-or-vaccinated'],
+      ['bar', 'adult-once-a-day'],
+    ] as const) {
+      const created = must(
+        await api<{ policy: { definition: { description: string } } }>('POST', '/v1/venue/policies', {
+          token: venues[slot].key,
+          body: { name: 'entry', builtin },
+        }),
+        201,
+        `${slot} policy`,
+      );
+      say(slot, `policy "entry" from the built-in ${builtin}: ${created.policy.definition.description}`);
+    }
 
     out();
     out('2. The lab issues credentials to two wallets');

@@ -116,6 +116,18 @@ export const PolicyName = Type.String({
   description: 'Unique per venue, e.g. "entry"; requests name it',
 });
 
+const PolicyPseudonymSchema = closed(
+  {
+    scope: Type.String({ pattern: SCOPE_PATTERN, description: 'e.g. "entry"' }),
+    period: Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month'), Type.Literal('none')], {
+      description:
+        'day, week or month (UTC; ISO weeks): one accepted presentation per guest and period, and the wallet checks the period is current; ' +
+        'none: a pseudonym that persists (the wallet tells the guest "this venue will recognise you on every visit" and asks separately), no limit',
+    }),
+  },
+  { description: 'A venue-scoped pseudonym: unlinkable across venues and periods' },
+);
+
 export const PolicyDefinitionSchema = closed(
   {
     description: Type.Optional(Text({ maxLength: 500, description: 'For the venue staff' })),
@@ -124,19 +136,7 @@ export const PolicyDefinitionSchema = closed(
       maxItems: LIMITS.groups,
       description: 'Every group must be satisfied, each by one of its anyOf alternatives',
     }),
-    pseudonym: Type.Optional(
-      closed(
-        {
-          scope: Type.String({ pattern: SCOPE_PATTERN, description: 'e.g. "entry"' }),
-          period: Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month'), Type.Literal('none')], {
-            description:
-              'day, week or month (UTC; ISO weeks): one accepted presentation per guest and period, and the wallet checks the period is current; ' +
-              'none: a pseudonym that persists (the wallet tells the guest "this venue will recognise you on every visit" and asks separately), no limit',
-          }),
-        },
-        { description: 'A venue-scoped pseudonym: unlinkable across venues and periods' },
-      ),
-    ),
+    pseudonym: Type.Optional(PolicyPseudonymSchema),
     validity: Type.Optional(
       Type.Union([Type.Literal('checked'), Type.Literal('unchecked')], {
         description:
@@ -191,9 +191,50 @@ export const exampleBarPolicy = {
 };
 
 export const CreatePolicyBodySchema = closed(
-  { name: PolicyName, definition: PolicyDefinitionSchema },
-  { examples: [{ name: 'entry', definition: exampleEntryPolicy }] },
+  {
+    name: PolicyName,
+    definition: Type.Optional(PolicyDefinitionSchema),
+    builtin: Type.Optional(
+      Text({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'Instead of definition: a built-in policy (GET /v1/policy-templates), e.g. "test-or-vaccinated"; the expanded definition is stored',
+      }),
+    ),
+    issuers: Type.Optional({
+      ...ClauseSchema.properties.issuers,
+      description:
+        'With builtin only: the accepted issuers of every clause. Absent: every issuer on the trust list when the policy is created',
+    }),
+  },
+  {
+    description: 'Exactly one of definition and builtin',
+    examples: [
+      { name: 'entry', definition: exampleEntryPolicy },
+      { name: 'entry', builtin: 'test-or-vaccinated' },
+      { name: 'bar', builtin: 'adult-once-a-day', issuers: [{ issuerId: EXAMPLE.issuerId }] },
+    ],
+  },
 );
+
+export const PolicyTemplateViewSchema = closed({
+  id: Type.String({ description: 'The value of builtin when creating a policy' }),
+  title: Type.String(),
+  description: Type.String({ description: 'What a guest must show and what the venue learns' }),
+  anyOf: Type.Array(
+    closed({
+      schemaRef: Type.String(),
+      proves: Type.Array(Type.String(), {
+        description: 'Statements proven over hidden values (validity included); no value is shown',
+      }),
+    }),
+    { description: 'The credentials that satisfy the policy: any one of them' },
+  ),
+  pseudonym: Type.Union([PolicyPseudonymSchema, Type.Null()], {
+    description: 'A venue-scoped pseudonym; with a period, one entry per guest and period',
+  }),
+});
 
 export const PolicyViewSchema = closed({
   id: Uuid('Policy id'),

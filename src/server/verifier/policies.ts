@@ -181,7 +181,7 @@ export function requestJson(definition: PolicyDefinition, fields: RequestFields)
  * credential valid on the verifier's day, through the ordinary constraints (`validUntil gte today`,
  * `validFrom lte today`) added when the clause does not already bound the date that way.
  */
-function withValidity(definition: PolicyDefinition, clause: Clause): Clause {
+export function withValidity(definition: PolicyDefinition, clause: Clause): Clause {
   if (definition.validity === 'unchecked') return clause;
   const constraints = [...clause.constraints];
   for (const wanted of validityConstraints()) {

@@ -40,6 +40,7 @@ import {
   exampleVerifyResult,
   NewVenueKeySchema,
   PolicyViewSchema,
+  PolicyTemplateViewSchema,
   RequestParams,
   RequestViewSchema,
   exampleSigningJwk,
@@ -70,6 +71,7 @@ import {
   verifyStateless,
 } from './requests.js';
 import { checkPolicyDefinition, createPolicy, policyView, type PolicyDefinition } from './policies.js';
+import { BUILTIN_POLICIES, BUILTIN_POLICY_IDS, expandBuiltinPolicy, policyTemplateView } from './builtin-policies.js';
 import { pinnedIssuerInput, trustedIssuerView } from './trust-views.js';
 import type { VerifierService } from './service.js';
 import { requireVenue, venueOf, venueView } from './venues.js';
@@ -258,16 +260,42 @@ export function verifierRoutes(service: VerifierService) {
       'Groups that must all be satisfied, each by one of its alternative clauses (schema, accepted issuers, ' +
       'disclosures, constraints), and optionally a venue-scoped pseudonym: with period day or week, a second ' +
       'accepted presentation by the same guest in the same period is rejected (PSEUDONYM_ALREADY_USED). ' +
-      'Policies are immutable: create one under a new name to change what the venue asks.';
+      'Policies are immutable: create one under a new name to change what the venue asks. ' +
+      'Instead of a definition, name a built-in (GET /v1/policy-templates): { name, builtin, issuers? } stores its ' +
+      'expanded definition, over the named issuers or every issuer on the trust list at that moment.';
     const addPolicy = async (
       actor: Parameters<typeof createPolicy>[1],
       venueId: string,
       body: Static<typeof CreatePolicyBodySchema>,
     ) => {
-      const definition = body.definition as PolicyDefinition;
+      const definition = await policyDefinitionOf(body);
       const warnings = checkPolicyDefinition(definition, service.trust);
       const policy = await createPolicy(prisma, actor, venueId, body.name, definition);
       return { policy: policyView(policy), warnings };
+    };
+
+    /** The body's definition, or the built-in it names expanded (exactly one of the two). */
+    const policyDefinitionOf = async (body: Static<typeof CreatePolicyBodySchema>): Promise<PolicyDefinition> => {
+      const fail = (path: string, message: string) =>
+        new ApiError('VALIDATION_FAILED', message, { errors: [{ path, message }] });
+      if (body.definition !== undefined && body.builtin !== undefined) {
+        throw fail('body', 'give either definition or builtin, not both');
+      }
+      if (body.builtin === undefined) {
+        if (body.definition === undefined) {
+          throw fail(
+            'body',
+            `give definition (groups of clauses) or builtin (one of ${BUILTIN_POLICY_IDS.join(', ')})`,
+          );
+        }
+        if (body.issuers !== undefined) {
+          throw fail('body/issuers', 'issuers goes with builtin only: a definition names the issuers in each clause');
+        }
+        return body.definition as PolicyDefinition;
+      }
+      // The trust list as the database has it now, not as this replica last loaded it: it is stored.
+      if (body.issuers === undefined) await service.trust.reload();
+      return expandBuiltinPolicy(body.builtin, body.issuers, service.trust);
     };
 
     app.post(
@@ -485,6 +513,34 @@ export function verifierRoutes(service: VerifierService) {
         const venueId = venueOf(request);
         return reply.code(201).send(await addPolicy({ kind: 'venue', id: venueId }, venueId, request.body));
       },
+    );
+
+    app.get(
+      '/v1/policy-templates',
+      {
+        schema: {
+          tags: ['venue'],
+          summary: 'The built-in policies a venue can create by name ({ name, builtin })',
+          description:
+            'Public: the same for every caller and nothing in it is secret, so a venue (or its integrator) can read ' +
+            'it before it has an API key. Every built-in discloses no value (each statement is proven over a hidden ' +
+            'value) and checks validity; its clauses accept the issuers named at creation, or the trust list. ' +
+            'Cacheable: strong ETag; send If-None-Match to get 304.',
+          security: [],
+          headers: Type.Object({ 'if-none-match': Type.Optional(Text({ maxLength: 1024 })) }),
+          response: {
+            200: {
+              ...ok(closed({ templates: Type.Array(PolicyTemplateViewSchema) }), 'The built-in policies.', {
+                templates: [policyTemplateView(BUILTIN_POLICIES[1]!)],
+              }),
+              headers: CACHE_HEADERS,
+            },
+            ...NOT_MODIFIED,
+            ...problemResponses(),
+          },
+        },
+      },
+      async (request, reply) => sendCacheable(request, reply, { templates: BUILTIN_POLICIES.map(policyTemplateView) }),
     );
 
     app.get(

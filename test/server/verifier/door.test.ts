@@ -26,6 +26,7 @@ import {
   createVenue,
   DB_KINDS,
   entryPolicy,
+  freePort,
   give,
   MS_PER_DAY,
   NEGATIVE_TEST,
@@ -38,15 +39,6 @@ import {
   type TestServer,
   type VenueFixture,
 } from './support.js';
-
-/** A port the OS just handed out (the server's public URL must name it before it listens). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 /** Another origin: serves whatever the test puts at a path, and counts POSTs. */
 async function otherOrigin() {

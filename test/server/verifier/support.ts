@@ -237,6 +237,15 @@ export async function gateFixture(t: TestServer, lab: TestIssuer): Promise<GateF
   return { venue, wallet };
 }
 
+/** A port the OS just handed out (the server's public URL must name it before it listens). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Issuer metadata served over HTTP on 127.0.0.1 (trust-list sync tests)
 // ---------------------------------------------------------------------------------------------
