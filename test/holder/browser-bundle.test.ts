@@ -56,15 +56,17 @@ describe('SDK entry points bundle without Node built-ins, WASM or server depende
     if (sdkEntry.platform === 'browser') expect(result.code).not.toMatch(/\bnew Function\b|\beval\(/);
   });
 
-  // Issue #10 asks for 60 kB; measured 61.9 kB (60.5 KiB) once the generator constants became the
-  // opt-in privid/bbs/generator-constants (about 15 kB gzipped, for Hermes builds). The budget is
-  // what is true now with a small margin, so that growth shows; the README states the figure.
-  it('privid/holder is at most 62 KiB minified and gzipped, and ships no TypeBox and no generator constants', async () => {
+  // Issue #10 asks for 60 kB. The holder was 61.9 kB once the generator constants became the opt-in
+  // privid/bbs/generator-constants (about 15 kB gzipped, for Hermes builds); since then it also proves
+  // predicates over hidden attributes (aggregated Bulletproofs, issue #11) and authenticates a venue's
+  // signed request (ES256 over P-256, issue #8): 78.3 kB. The budget is what is true now with a small
+  // margin, so that growth shows; the README states the figure and that the 60 kB goal is not met.
+  it('privid/holder is at most 80 KiB minified and gzipped, and ships no TypeBox and no generator constants', async () => {
     const result = await bundleEntry(entry('privid/holder'));
     const inputs = Object.keys(result.metafile!.inputs);
     expect(inputs.filter((p) => /typebox|src\/credential\/formats\.ts/.test(p))).toEqual([]);
     expect(inputs.filter((p) => /src\/bbs\/generator-constants\.ts/.test(p))).toEqual([]);
-    expect(gzipSync(result.code).length).toBeLessThanOrEqual(62 * 1024);
+    expect(gzipSync(result.code).length).toBeLessThanOrEqual(80 * 1024);
   });
 
   it('privid/verifier ships no TypeBox: trust lists are checked with the generated JSON Schema', async () => {

@@ -309,6 +309,7 @@ describe.each(DB_KINDS)('malformed input on %s', (kind) => {
       `malformed input on ${kind}: ${sent} requests, ${reachedCrypto} verifications, statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
     );
     // 10,000+ requests through the whole stack: 13-28 s per database at a load average of 4-5 on 2
-    // cores (some 20 s of CPU). A hang guard with room for a machine shared several times over, not a target.
-  }, 120_000);
+    // cores (some 20 s of CPU); presentations now carry predicate proofs, which cost more to check. A hang
+    // guard with room for a machine shared several times over (120 s was hit at a load average of 12), not a target.
+  }, 240_000);
 });
