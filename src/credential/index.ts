@@ -52,6 +52,7 @@ export {
   isAttributeName,
   isSchemaId,
   canonicalSchemaJson,
+  canonicalLayoutJson,
   type AttributeType,
   type AttributeDefinition,
   type EnumAttribute,
@@ -67,6 +68,16 @@ export {
   type SchemaValidationResult,
   type SchemaValidationOptions,
 } from './schema.js';
+export {
+  MAX_INVARIANTS,
+  MAX_INVARIANT_CONSEQUENCES,
+  checkInvariants,
+  validateInvariantDefinitions,
+  type InvariantCondition,
+  type InvariantIssue,
+  type InvariantSubject,
+  type SchemaInvariant,
+} from './invariants.js';
 export {
   COVID_TEST_RESULT_SCHEMA,
   VACCINATION_RECORD_SCHEMA,

@@ -19,12 +19,32 @@ import {
   MAX_TITLE_LENGTH,
   SCHEMA_ID_PATTERN,
 } from './schema.js';
+import { MAX_INVARIANTS, MAX_INVARIANT_CONSEQUENCES } from './invariants.js';
 
 const attributeName = Type.String({ pattern: ATTRIBUTE_NAME_PATTERN, maxLength: 32 });
 const attributeDescription = Type.Optional(
   Type.String({ maxLength: MAX_ATTRIBUTE_DESCRIPTION_LENGTH, pattern: WELL_FORMED_TEXT_PATTERN }),
 );
 const closed = { additionalProperties: false } as const;
+
+/** One side of an invariant (invariants.ts); which tests fit which attribute type is checked there. */
+const invariantCondition = Type.Object(
+  {
+    attribute: attributeName,
+    in: Type.Optional(
+      Type.Array(Type.Union([Type.String({ maxLength: MAX_ENUM_VALUE_LENGTH }), Type.Boolean(), Type.Integer()]), {
+        minItems: 1,
+        maxItems: MAX_ENUM_VALUES,
+        uniqueItems: true,
+      }),
+    ),
+    min: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    max: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    notAfter: Type.Optional(attributeName),
+    notBefore: Type.Optional(attributeName),
+  },
+  { ...closed, description: 'attribute (or validFrom/validUntil) and one or more tests, all of which must hold' },
+);
 
 /**
  * JSON Schema of a credential schema definition, as an issuer registers it. Structural only:
@@ -76,6 +96,22 @@ export const CredentialSchemaDefinition = Type.Object(
         Type.Object({ name: attributeName, type: Type.Literal('date'), description: attributeDescription }, closed),
       ]),
       { minItems: 1, maxItems: MAX_ATTRIBUTES },
+    ),
+    invariants: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            if: Type.Optional(invariantCondition),
+            then: Type.Array(invariantCondition, { minItems: 1, maxItems: MAX_INVARIANT_CONSEQUENCES }),
+          },
+          closed,
+        ),
+        {
+          maxItems: MAX_INVARIANTS,
+          description:
+            'Rules between values that offers must keep, e.g. { if: { attribute: "band", in: ["under-18"] }, then: [{ attribute: "ageOver18", in: [false] }] }',
+        },
+      ),
     ),
   },
   closed,

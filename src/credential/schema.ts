@@ -9,6 +9,7 @@
 import { codePointLength, hasOwn, isPlainObject, isWellFormedUnicode, pointerToken } from './bytes.js';
 import { CredentialSchemaError, type Issue } from './errors.js';
 import { isWellFormedText } from './text.js';
+import { validateInvariantDefinitions, type SchemaInvariant } from './invariants.js';
 
 export type AttributeType = 'enum' | 'string' | 'integer' | 'boolean' | 'date';
 export const ATTRIBUTE_TYPES: readonly AttributeType[] = ['enum', 'string', 'integer', 'boolean', 'date'];
@@ -51,6 +52,8 @@ export interface CredentialSchema {
   readonly description?: string;
   /** In message order: attribute i is BBS message 4 + i. */
   readonly attributes: readonly AttributeDefinition[];
+  /** Rules between values (invariants.ts) that issuer and wallet enforce; absent when there are none. */
+  readonly invariants?: readonly SchemaInvariant[];
 }
 
 /** The value of one attribute: enum/string → string, integer/date → number, boolean → boolean. */
@@ -170,7 +173,7 @@ export interface SchemaValidationOptions {
   readonly allowReservedNamespace?: boolean;
 }
 
-const SCHEMA_FIELDS = ['id', 'version', 'title', 'description', 'attributes'];
+const SCHEMA_FIELDS = ['id', 'version', 'title', 'description', 'attributes', 'invariants'];
 const ATTRIBUTE_FIELDS: Record<AttributeType, readonly string[]> = {
   enum: ['name', 'type', 'description', 'values'],
   string: ['name', 'type', 'description', 'maxLength'],
@@ -243,6 +246,12 @@ export function validateSchemaDefinition(json: unknown, options: SchemaValidatio
     });
   }
 
+  // Invariants name attributes: they can only be checked against a valid attribute list.
+  const invariants =
+    json.invariants === undefined || issues.length > 0
+      ? undefined
+      : validateInvariantDefinitions(json.invariants, attributes, issue);
+
   if (issues.length > 0) return { ok: false, issues };
   const schema: CredentialSchema = {
     id: id as string,
@@ -250,6 +259,7 @@ export function validateSchemaDefinition(json: unknown, options: SchemaValidatio
     title: json.title as string,
     ...(json.description !== undefined ? { description: json.description as string } : {}),
     attributes,
+    ...(invariants !== undefined && invariants.length > 0 ? { invariants } : {}),
   };
   return { ok: true, schema: deepFreeze(schema) };
 }
@@ -432,8 +442,31 @@ export function findAttribute(schema: CredentialSchema, name: string): Attribute
   return schema.attributes.find((attribute) => attribute.name === name);
 }
 
-/** A canonical JSON text of a schema (fixed key order), used to detect conflicting registrations. */
+/**
+ * A canonical JSON text of a schema (fixed key order), used to detect conflicting registrations:
+ * the layout and the invariants.
+ */
 export function canonicalSchemaJson(schema: CredentialSchema): string {
+  return JSON.stringify([canonicalLayoutJson(schema), (schema.invariants ?? []).map(canonicalInvariant)]);
+}
+
+function canonicalInvariant(invariant: SchemaInvariant): unknown {
+  const condition = (c: NonNullable<SchemaInvariant['if']>) => [
+    c.attribute,
+    c.in ?? null,
+    c.min ?? null,
+    c.max ?? null,
+    c.notAfter ?? null,
+    c.notBefore ?? null,
+  ];
+  return [invariant.if ? condition(invariant.if) : null, invariant.then.map(condition)];
+}
+
+/**
+ * The canonical JSON text of what credentials depend on: id, version, texts and attributes, not
+ * the invariants (they constrain issuance, not the message layout).
+ */
+export function canonicalLayoutJson(schema: CredentialSchema): string {
   return JSON.stringify({
     id: schema.id,
     version: schema.version,

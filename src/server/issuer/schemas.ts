@@ -6,6 +6,7 @@
 import type { Static } from 'typebox';
 import {
   BUILTIN_SCHEMAS,
+  canonicalLayoutJson,
   canonicalSchemaJson,
   formatSchemaRef,
   parseSchemaDefinition,
@@ -26,8 +27,9 @@ export function schemaOfRow(row: Pick<SchemaRow, 'definition' | 'labId'>): Crede
 }
 
 /**
- * Inserts the built-in schemas that are missing, and refuses to start if a stored built-in
- * differs from the code's (a built-in must change by a new version, never by an edit).
+ * Inserts the built-in schemas that are missing, and refuses to start if a stored built-in's
+ * layout differs from the code's (a built-in must change by a new version, never by an edit).
+ * Its invariants follow the code: they constrain what is issued from now on, not what was signed.
  */
 export async function seedBuiltinSchemas(prisma: PrismaClient): Promise<void> {
   await prisma.schema.createMany({
@@ -44,11 +46,18 @@ export async function seedBuiltinSchemas(prisma: PrismaClient): Promise<void> {
   });
   for (const builtin of BUILTIN_SCHEMAS) {
     const row = stored.find((r) => r.id === builtin.id && r.version === builtin.version);
-    if (!row || canonicalSchemaJson(schemaOfRow(row)) !== canonicalSchemaJson(builtin)) {
+    const storedSchema = row ? schemaOfRow(row) : undefined;
+    if (!storedSchema || canonicalLayoutJson(storedSchema) !== canonicalLayoutJson(builtin)) {
       throw new Error(
         `the stored built-in schema ${formatSchemaRef(builtin)} differs from this version of privid: ` +
           'a built-in schema must change by a new version, never by an edit',
       );
+    }
+    if (canonicalSchemaJson(storedSchema) !== canonicalSchemaJson(builtin)) {
+      await prisma.schema.update({
+        where: { id_version: { id: builtin.id, version: builtin.version } },
+        data: { definition: toJson(builtin) },
+      });
     }
   }
 }
