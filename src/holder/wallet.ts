@@ -6,6 +6,7 @@
 import { BbsError, octetsToPublicKey, type CiphersuiteName } from '../bbs/index.js';
 import {
   builtinSchemaRegistry,
+  checkInvariants,
   createIssuanceRequest,
   CredentialCryptoError,
   CredentialEncodingError,
@@ -259,6 +260,10 @@ export class Wallet {
    * (what was offered, signature over the holder secret) and stores it.
    */
   async acceptOffer(offerInput: unknown, options: AcceptOfferOptions = {}): Promise<StoredCredential> {
+    checkOptionsObject(options, 'acceptOffer');
+    if (options.publicKey !== undefined && !(options.publicKey instanceof Uint8Array)) {
+      throw new HolderError('INVALID_ARGUMENT', 'publicKey must be a Uint8Array (the 96-byte issuer public key)');
+    }
     const offer = parseOfferInput(offerInput);
     if (offer.suite !== 'BLS12-381-SHA-256' && offer.suite !== 'BLS12-381-SHAKE-256') {
       throw new HolderError('UNSUPPORTED_SUITE', `${offer.suite} cannot carry privid credentials (no blind issuance)`);
@@ -296,6 +301,15 @@ export class Wallet {
         }
         throw error;
       }
+      // A lab's bug must not become a credential this wallet later presents as true.
+      const broken = checkInvariants(schema.invariants, finalized.credential);
+      if (broken.length > 0) {
+        throw new HolderError(
+          'INVALID_CREDENTIAL',
+          `the issuer's credential contradicts ${offer.schemaRef}'s rules: ${broken.map((i) => i.message).join('; ')}`,
+          { path: `/attributes${broken[0]!.path}` },
+        );
+      }
       const record: StoredCredential = {
         id: randomId(),
         credential: finalized.credential,
@@ -326,7 +340,8 @@ export class Wallet {
    * would disclose, or why none does. Accepts the request as an object, JSON or QR text.
    */
   async match(requestInput: unknown, options: { readonly today: number }): Promise<MatchResult> {
-    checkToday(options?.today);
+    checkOptionsObject(options, 'match');
+    checkToday(options.today);
     const request = isCompactJws(requestInput)
       ? (await this.#authenticateCached(requestInput)).request
       : parseRequestInput(requestInput);
@@ -342,7 +357,7 @@ export class Wallet {
    * request id, group), all items carrying the pseudonym of one holder secret for one context.
    */
   async present(requestInput: unknown, options: PresentOptions): Promise<Presentation> {
-    checkToday(options?.today);
+    checkPresentOptions(options);
     if (isCompactJws(requestInput)) {
       // An offline kiosk's signed request: authenticated with the origin's cached keys.
       const authenticated = await this.#authenticateCached(requestInput);
@@ -370,7 +385,9 @@ export class Wallet {
    * before a proof is made.
    */
   async respond(qrOrUrl: string, options: RespondOptions): Promise<RespondResult> {
-    checkToday(options?.today);
+    checkOptionsObject(options, 'respond');
+    checkToday(options.today);
+    if (typeof qrOrUrl !== 'string') throw new HolderError('INVALID_ARGUMENT', 'respond needs the QR text or URL');
     if (typeof options.consent !== 'function') throw new HolderError('INVALID_ARGUMENT', 'consent must be a function');
     if (options.fetch !== undefined && typeof options.fetch !== 'function') {
       throw new HolderError('INVALID_ARGUMENT', 'fetch must be a function');
@@ -450,6 +467,7 @@ export class Wallet {
     });
     const approved = typeof answer === 'boolean' ? answer : answer?.approve === true;
     if (!approved) throw new HolderError('CONSENT_DECLINED', 'the holder declined');
+    if (typeof answer === 'object') checkChoices(answer.choices, answer.allowPersistentPseudonym, 'consent answer');
     const presentation = await this.#present(
       request,
       {
@@ -646,6 +664,54 @@ function checkToday(today: unknown): void {
       `today must be a day number (days since 1970-01-01 UTC, e.g. Math.floor(Date.now() / 86400000)), got ${String(today)}`,
     );
   }
+}
+
+/** An options argument must be an object: a day number passed in its place is a caller's mistake. */
+function checkOptionsObject(options: unknown, call: string): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new HolderError('INVALID_ARGUMENT', `${call} takes an options object, got ${describeArgument(options)}`);
+  }
+}
+
+function checkPresentOptions(options: PresentOptions): void {
+  checkOptionsObject(options, 'present');
+  checkToday(options.today);
+  checkChoices(options.choices, options.allowPersistentPseudonym, 'options');
+}
+
+/** `choices` by group index (credential id, or id and clause) and the persistent-pseudonym flag. */
+function checkChoices(choices: unknown, allowPersistent: unknown, where: string): void {
+  if (allowPersistent !== undefined && typeof allowPersistent !== 'boolean') {
+    throw new HolderError('INVALID_ARGUMENT', `${where}.allowPersistentPseudonym must be a boolean`);
+  }
+  if (choices === undefined) return;
+  if (!Array.isArray(choices)) {
+    throw new HolderError('INVALID_ARGUMENT', `${where}.choices must be an array, one entry per group`);
+  }
+  choices.forEach((choice: unknown, i) => {
+    const c = choice as { credentialId?: unknown; clauseIndex?: unknown } | null;
+    const ok =
+      choice === undefined ||
+      typeof choice === 'string' ||
+      (typeof c === 'object' &&
+        c !== null &&
+        typeof c.credentialId === 'string' &&
+        (c.clauseIndex === undefined ||
+          (typeof c.clauseIndex === 'number' && Number.isInteger(c.clauseIndex) && c.clauseIndex >= 0)));
+    if (!ok) {
+      throw new HolderError(
+        'INVALID_ARGUMENT',
+        `${where}.choices[${i}] must be a credential id or { credentialId, clauseIndex? }`,
+        { path: `/choices/${i}` },
+      );
+    }
+  });
+}
+
+function describeArgument(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'number' || typeof value === 'string' ? `${typeof value} ${String(value)}` : typeof value;
 }
 
 /** The verifier service's outcome: `{ requestId, status, reasons }`. */

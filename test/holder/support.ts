@@ -24,7 +24,7 @@ export const FAR_FUTURE = 2_000_000_000; // Unix seconds, 2033
 export const schemas = builtinSchemaRegistry();
 
 export const SAMPLE_ATTRIBUTES: Record<string, AttributeValues> = {
-  'privid:covid-test-result@1': { testResult: 'negative', testType: 'pcr', sampleDay: TODAY },
+  'privid:covid-test-result@1': { testResult: 'negative', testType: 'pcr', sampleDay: TODAY - 5 },
   'privid:vaccination-record@1': { productClass: 'mrna', doseCount: 3, lastDoseDay: TODAY - 90 },
   'privid:age-band@1': { band: '18-64', ageOver18: true, ageOver21: true },
 };

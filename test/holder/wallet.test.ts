@@ -230,6 +230,68 @@ describe('accepting offers: what the wallet refuses', () => {
   });
 });
 
+describe('accepting: a lab bug does not become a credential', () => {
+  it('a correctly signed credential whose values contradict the schema invariants is refused, nothing stored', async () => {
+    const issuer = new TestIssuer();
+    const wallet = new Wallet({ transport: issuer });
+    const offer = issuer.offer('privid:age-band@1', {
+      attributes: { band: 'under-18', ageOver18: true, ageOver21: false },
+    });
+    const error = await holderError(wallet.acceptOffer(offer));
+    expect(error.code).toBe('INVALID_CREDENTIAL');
+    expect(error.path).toBe('/attributes/ageOver18');
+    expect(error.message).toMatch(/band is "under-18", so ageOver18 must be false/);
+    expect(issuer.redeemCalls).toBe(1);
+    expect(await wallet.list()).toEqual([]);
+    // The same wallet takes a consistent credential of that schema.
+    await wallet.acceptOffer(issuer.offer('privid:age-band@1'));
+    expect(await wallet.list()).toHaveLength(1);
+  });
+});
+
+describe('argument errors are INVALID_ARGUMENT, never a verdict', () => {
+  it.each([
+    ['today in milliseconds', { today: Date.now() }],
+    ['today in seconds', { today: Math.floor(Date.now() / 1000) }],
+    ['today fractional', { today: TODAY + 0.5 }],
+    ['today as a date string', { today: '2025-06-14' }],
+    ['choices not an array', { today: TODAY, choices: 'abc' }],
+    ['a choice without a credential id', { today: TODAY, choices: [{ clauseIndex: 0 }] }],
+    ['allowPersistentPseudonym as text', { today: TODAY, allowPersistentPseudonym: 'yes' }],
+  ])('present and presentQr: %s', async (_name, options) => {
+    const issuer = new TestIssuer();
+    const wallet = new Wallet({ transport: issuer });
+    await wallet.acceptOffer(issuer.offer('privid:age-band@1'));
+    const request = makeRequest([typicalClause('privid:age-band@1', [issuer])]);
+    for (const call of [
+      () => wallet.present(request, options as never),
+      () => wallet.presentQr(request, options as never),
+    ]) {
+      expect((await holderError(call())).code).toBe('INVALID_ARGUMENT');
+    }
+  });
+
+  it('match, respond and acceptOffer check their options too', async () => {
+    const issuer = new TestIssuer();
+    const wallet = new Wallet({ transport: issuer });
+    const request = makeRequest([typicalClause('privid:age-band@1', [issuer])]);
+    expect((await holderError(wallet.match(request, { today: Date.now() }))).code).toBe('INVALID_ARGUMENT');
+    expect((await holderError(wallet.match(request, TODAY as never))).code).toBe('INVALID_ARGUMENT');
+    expect(
+      (await holderError(wallet.respond('openid4vp://?request_uri=x', { today: Date.now(), consent: () => true })))
+        .code,
+    ).toBe('INVALID_ARGUMENT');
+    expect((await holderError(wallet.respond(42 as never, { today: TODAY, consent: () => true }))).code).toBe(
+      'INVALID_ARGUMENT',
+    );
+    const offer = issuer.offer('privid:age-band@1');
+    expect((await holderError(wallet.acceptOffer(offer, { publicKey: 'abc' as never }))).code).toBe('INVALID_ARGUMENT');
+    expect((await holderError(wallet.acceptOffer(offer, 'x' as never))).code).toBe('INVALID_ARGUMENT');
+    // Nothing was redeemed: the offer is still good.
+    expect(issuer.redeemCalls).toBe(0);
+  });
+});
+
 describe('presenting: what the wallet refuses', () => {
   it('a copied credential without its holder secret (another wallet): INVALID_CREDENTIAL', async () => {
     const issuer = new TestIssuer();

@@ -33,6 +33,7 @@ import {
   parseCredentialOffer,
   parseSchemaRefOrUndefined,
   validateAttributes,
+  checkInvariants,
   type AttributeValues,
   type CredentialOffer,
   type CredentialSchema,
@@ -130,6 +131,13 @@ function storedIdempotencyKey(ctx: ServerContext, labId: string, idempotencyKey:
 
 function invalid(message: string, path: string): ApiError {
   return new ApiError('VALIDATION_FAILED', message, { errors: [{ path, message }] });
+}
+
+/** Where an invariant's attribute sits in the offer body: the validity days are top-level fields. */
+function bodyPathOf(pointer: string): string {
+  if (pointer === '/validFrom') return 'body/validFrom';
+  if (pointer === '/validUntil') return 'body/validDays';
+  return `body/attributes${pointer}`;
 }
 
 /** Date attributes may be given as YYYY-MM-DD; the credential holds day numbers. */
@@ -233,6 +241,26 @@ export async function createOffer(
   const validUntilDay = validFromDay + body.validDays - 1;
   if (validUntilDay > MAX_DAY) throw invalid('the validity ends after 9999-12-31', 'body/validDays');
   if (validUntilDay < today) throw invalid('the credential would already have expired', 'body/validDays');
+  const broken = checkInvariants(schema.invariants, {
+    attributes: checked.values,
+    validFrom: validFromDay,
+    validUntil: validUntilDay,
+  });
+  if (broken.length > 0) {
+    // Nothing is stored: the lab corrects the values and creates the offer again.
+    const involved = [...new Set(broken.flatMap((issue) => issue.attributes))];
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      `the values contradict ${body.schemaRef}'s rules (${involved.join(', ')}): ${broken.map((i) => i.message).join('; ')}`,
+      {
+        errors: broken.map((issue) => ({
+          path: bodyPathOf(issue.path),
+          message: issue.message,
+          attributes: issue.attributes,
+        })),
+      },
+    );
+  }
 
   const key = await signingKey(ctx, labId, body.keyId);
   const expiresAt = new Date(ctx.now().getTime() + ctx.config.offerTtlSeconds * 1000);

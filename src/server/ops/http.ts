@@ -36,9 +36,21 @@ export const ProblemSchema = Type.Object(
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(
-      Type.Array(Type.Object({ path: Type.String(), message: Type.Optional(Type.String()) }), {
-        description: 'Validation details: a JSON Pointer-like path and a message per problem.',
-      }),
+      Type.Array(
+        Type.Object({
+          path: Type.String({ description: 'Where: `body`, `query`, `params` or `headers`, then a JSON Pointer.' }),
+          message: Type.Optional(Type.String()),
+          allowed: Type.Optional(
+            Type.Array(Type.Unknown(), { description: 'The values the property may take, when they are a list.' }),
+          ),
+          attributes: Type.Optional(
+            Type.Array(Type.String(), {
+              description: 'A broken schema invariant: every attribute involved (e.g. band and ageOver18).',
+            }),
+          ),
+        }),
+        { description: 'Validation details: a JSON Pointer-like path and a message per problem.' },
+      ),
     ),
     retryAfter: Type.Optional(Type.Integer({ description: 'Seconds to wait, as in the Retry-After header.' })),
   },

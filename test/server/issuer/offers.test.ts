@@ -125,6 +125,111 @@ describe.each(DB_KINDS)('offers on %s', (kind) => {
     }
   });
 
+  it('refuses contradictory values with a 400 naming the attributes involved, and stores nothing', async () => {
+    const lab = await labWithKey(t);
+    const offers = async () => t.server.db.prisma.offer.count({ where: { labId: lab.labId } });
+    const ageBand = (attributes: Record<string, unknown>) => ({
+      schemaRef: 'privid:age-band@1',
+      attributes,
+      validDays: 30,
+    });
+    const problem = expectProblem(
+      await post(lab.apiKey, ageBand({ band: 'under-18', ageOver18: true, ageOver21: false }), {
+        'idempotency-key': 'contradiction-1',
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(problem.detail).toMatch(/band, ageOver18/);
+    expect(problem.detail).toMatch(/band is "under-18", so ageOver18 must be false, got true/);
+    expect(problem.errors).toEqual([
+      {
+        path: 'body/attributes/ageOver18',
+        message: 'band is "under-18", so ageOver18 must be false, got true',
+        attributes: ['band', 'ageOver18'],
+      },
+    ]);
+    expect(await offers()).toBe(0);
+
+    // 21 implies 18, whatever the band says.
+    const over21 = expectProblem(
+      await post(lab.apiKey, ageBand({ band: '18-64', ageOver18: false, ageOver21: true })),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect((over21.errors as { attributes: string[] }[]).map((e) => e.attributes)).toEqual([
+      ['band', 'ageOver18'],
+      ['ageOver21', 'ageOver18'],
+    ]);
+    // A sample taken after the result starts being valid: the validity day is named by its body field.
+    const early = expectProblem(
+      await post(
+        lab.apiKey,
+        covidOffer(t, {
+          attributes: { testResult: 'negative', testType: 'pcr', sampleDay: isoDay(t.clock.now(), 2) },
+        }),
+      ),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(early.errors).toEqual([
+      expect.objectContaining({ path: 'body/attributes/sampleDay', attributes: ['sampleDay', 'validFrom'] }),
+    ]);
+    expect(await offers()).toBe(0);
+
+    // Corrected, the same Idempotency-Key creates the offer: the refusal left nothing behind.
+    await createOffer(t, lab, ageBand({ band: 'under-18', ageOver18: false, ageOver21: false }), {
+      'idempotency-key': 'contradiction-1',
+    });
+    expect(await offers()).toBe(1);
+  });
+
+  it("enforces a registered schema's invariants, and refuses a schema whose invariants name no attribute", async () => {
+    const lab = await labWithKey(t);
+    const register = (invariants: unknown) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/admin/schemas',
+        headers: bearer(t.adminToken),
+        payload: {
+          labId: lab.labId,
+          definition: {
+            id: `lab.${kind}:membership`,
+            version: 1,
+            title: 'Membership',
+            attributes: [
+              { name: 'tier', type: 'enum', values: ['guest', 'member', 'board'] },
+              { name: 'votes', type: 'boolean' },
+            ],
+            invariants,
+          },
+        },
+      });
+    const refused = expectProblem(
+      await register([{ if: { attribute: 'tier', in: ['guest'] }, then: [{ attribute: 'vote', in: [false] }] }]),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(refused.errors).toEqual([
+      expect.objectContaining({ path: 'body/definition/invariants/0/then/0/attribute' }),
+    ]);
+    expectStatus(
+      await register([{ if: { attribute: 'tier', in: ['guest'] }, then: [{ attribute: 'votes', in: [false] }] }]),
+      201,
+    );
+    const body = (tier: string, votes: boolean) => ({
+      schemaRef: `lab.${kind}:membership@1`,
+      attributes: { tier, votes },
+      validDays: 1,
+    });
+    const problem = expectProblem(await post(lab.apiKey, body('guest', true)), 400, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ path: 'body/attributes/votes', attributes: ['tier', 'votes'] }),
+    ]);
+    await createOffer(t, lab, body('guest', false));
+    await createOffer(t, lab, body('board', true));
+  });
+
   it('signs with an active key that can issue blindly, or says why it cannot', async () => {
     const lab = await createLab(t);
     expectProblem(await post(lab.apiKey, covidOffer(t)), 409, 'NO_ACTIVE_KEY');
