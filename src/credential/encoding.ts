@@ -218,7 +218,7 @@ export function checkAttributeValue(attribute: AttributeDefinition, value: unkno
         return {
           path,
           reason: 'NOT_IN_ENUM',
-          message: `${attribute.name} must be one of ${attribute.values.join(', ')}, got ${JSON.stringify(value)}`,
+          message: `${attribute.name} must be one of: ${attribute.values.join(', ')}, got ${JSON.stringify(value)}`,
         };
       }
       return undefined;

@@ -98,9 +98,20 @@ export async function createFastify(config: ServerConfig, log: AppLogOptions = {
   // JSON only: fastify's default text/plain parser would hand route validation a string (400) where
   // the answer is 415 UNSUPPORTED_MEDIA_TYPE.
   app.removeContentTypeParser('text/plain');
+  // An empty JSON body is no body (fastify's parser calls it malformed JSON); emptyBody below decides
+  // whether the route needs one. fastify's own parser, with its prototype-poisoning checks, does the rest.
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (String(body).trim() === '') return done(null, undefined);
+    return jsonParser(request, String(body), done);
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined) request.body = emptyBody(request.routeOptions.schema?.body);
+  });
 
   app.setErrorHandler((error: FastifyError & { validation?: unknown[] }, request, reply) => {
-    const apiError = toApiError(error);
+    const apiError = toApiError(error, request.headers['content-type']);
     if (apiError.status >= 500) request.log.error({ err: errorForLog(error) }, 'request failed');
     const problem = problemOf(apiError, request.url.split('?')[0]);
     if (apiError.code === 'RATE_LIMITED' || apiError.code === 'OVERLOADED' || apiError.extensions.retryAfter) {
@@ -176,19 +187,103 @@ export function errorForLog(error: Error & { code?: unknown }): Record<string, u
   return { type: error.name, code: typeof error.code === 'string' ? error.code : undefined, stack: frames.join('\n') };
 }
 
+/** What `request.body` becomes when a POST came without one: `{}` where every field is optional. */
+function emptyBody(schema: unknown): undefined | Record<string, never> {
+  // No schema: the route reads no body. A `content` map: the route reads the raw body itself.
+  if (typeof schema !== 'object' || schema === null || 'content' in schema) return undefined;
+  const s = schema as { type?: unknown; required?: unknown };
+  if (s.type === 'object' && (!Array.isArray(s.required) || s.required.length === 0)) return {};
+  throw new ApiError('VALIDATION_FAILED', 'a JSON body is required (content-type application/json)', {
+    errors: [{ path: 'body', message: 'a JSON body is required' }],
+  });
+}
+
+/** The media types the app parses, for 415 answers (the submit route says its own). */
+export const ACCEPTED_CONTENT_TYPES = ['application/json'] as const;
+
 interface AjvError {
   keyword?: string;
   instancePath?: string;
+  schemaPath?: string;
   message?: string;
-  params?: { pattern?: string };
+  params?: {
+    pattern?: string;
+    allowedValues?: unknown[];
+    allowedValue?: unknown;
+    missingProperty?: string;
+    additionalProperty?: string;
+  };
 }
 
 function isTextPatternError(v: AjvError): boolean {
   return v.keyword === 'pattern' && v.params?.pattern !== undefined && v.params.pattern in TEXT_PATTERN_MESSAGES;
 }
 
-function validationMessage(v: AjvError): string | undefined {
-  return isTextPatternError(v) ? TEXT_PATTERN_MESSAGES[v.params!.pattern!] : v.message;
+/** One entry of a VALIDATION_FAILED problem's `errors`: where, what, and the values allowed there. */
+interface ValidationDetail {
+  path: string;
+  message: string | undefined;
+  allowed?: unknown[];
+}
+
+const literalText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/**
+ * ajv's errors as a person can act on them: the offending property as a JSON Pointer (a missing or
+ * unknown property named, not its parent), and for enums, consts and unions of literals the list
+ * of values allowed ("must be one of: negative, positive, inconclusive").
+ */
+export function validationDetails(context: string, validation: readonly AjvError[]): ValidationDetail[] {
+  // A union of literals fails as one const error per branch, then anyOf: gather them per property.
+  const literals = new Map<string, unknown[]>();
+  for (const v of validation) {
+    if (v.keyword === 'const' && /\/anyOf\/\d+\/const$/.test(v.schemaPath ?? '')) {
+      const at = v.instancePath ?? '';
+      literals.set(at, [...(literals.get(at) ?? []), v.params?.allowedValue]);
+    }
+  }
+  const details: ValidationDetail[] = [];
+  for (const v of validation) {
+    const at = v.instancePath ?? '';
+    const path = `${context}${at}`;
+    if (v.keyword === 'const' && literals.has(at) && /\/anyOf\/\d+\/const$/.test(v.schemaPath ?? '')) continue;
+    if (v.keyword === 'anyOf' && literals.has(at)) {
+      const allowed = literals.get(at)!;
+      details.push({ path, message: `must be one of: ${allowed.map(literalText).join(', ')}`, allowed });
+      continue;
+    }
+    switch (v.keyword) {
+      case 'enum': {
+        const allowed = v.params?.allowedValues ?? [];
+        details.push({ path, message: `must be one of: ${allowed.map(literalText).join(', ')}`, allowed });
+        break;
+      }
+      case 'const':
+        details.push({
+          path,
+          message: `must be ${literalText(v.params?.allowedValue)}`,
+          allowed: [v.params?.allowedValue],
+        });
+        break;
+      case 'required':
+        details.push({ path: `${path}/${pointerToken(v.params?.missingProperty ?? '')}`, message: 'is required' });
+        break;
+      case 'additionalProperties':
+        details.push({
+          path: `${path}/${pointerToken(v.params?.additionalProperty ?? '')}`,
+          message: 'is not a known property here',
+        });
+        break;
+      default:
+        details.push({ path, message: isTextPatternError(v) ? TEXT_PATTERN_MESSAGES[v.params!.pattern!] : v.message });
+    }
+  }
+  return details;
+}
+
+/** RFC 6901: "~" and "/" inside a property name. */
+function pointerToken(name: string): string {
+  return name.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
 /**
@@ -222,20 +317,20 @@ export function isDatabaseBusyError(error: unknown): boolean {
 }
 
 /** Maps anything thrown in a request to a catalogued API error. */
-export function toApiError(error: FastifyError & { validation?: unknown[] }): ApiError {
+export function toApiError(error: FastifyError & { validation?: unknown[] }, contentType?: string): ApiError {
   if (error instanceof ApiError) return error;
   if (error.validation) {
     const context = (error as { validationContext?: string }).validationContext ?? 'body';
-    const errors = (error.validation as AjvError[]).map((v) => ({
-      path: `${context}${v.instancePath ?? ''}`,
-      message: validationMessage(v),
-    }));
-    // The text patterns are long and say nothing to a reader: name the property and the rule instead.
+    const errors = validationDetails(context, error.validation as AjvError[]);
+    // The first problem, named by its property: "body/attributes/testResult must be one of: …".
     const first = errors[0];
-    const textRule = error.validation.some((v) => isTextPatternError(v as AjvError));
-    return new ApiError('VALIDATION_FAILED', textRule && first ? `${first.path} ${first.message}` : error.message, {
-      errors,
-    });
+    return new ApiError(
+      'VALIDATION_FAILED',
+      first ? `${first.path} ${first.message ?? 'is not valid'}` : error.message,
+      {
+        errors,
+      },
+    );
   }
   if (isDatabaseBusyError(error)) {
     return new ApiError('UNAVAILABLE', 'the database is busy: retry shortly', { retryAfter: 1 });
@@ -251,8 +346,13 @@ export function toApiError(error: FastifyError & { validation?: unknown[] }): Ap
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError('PAYLOAD_TOO_LARGE');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `${contentType ? `content type ${contentType.split(';')[0]!.trim()}` : 'a body without a content type'} is not accepted; accepted: ${ACCEPTED_CONTENT_TYPES.join(', ')}`,
+        { accepted: [...ACCEPTED_CONTENT_TYPES] },
+      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new ApiError('UNSUPPORTED_MEDIA_TYPE');
+      return new ApiError('MALFORMED_JSON', 'the body is shorter or longer than its Content-Length');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new ApiError('MALFORMED_JSON');
