@@ -157,6 +157,13 @@ function fieldError(name: string, message: string): void {
   say(error, message);
 }
 
+/** The desk field of an error's path or an invariant's attribute (the validity days are one field). */
+function fieldOf(pathOrName: string): string | undefined {
+  const name = /^body\/attributes\/(\w+)$/.exec(pathOrName)?.[1] ?? pathOrName;
+  if (['body/validDays', 'body/validFrom', 'validFrom', 'validUntil'].includes(name)) return 'validDays';
+  return /^\w+$/.test(name) ? name : undefined;
+}
+
 function clearErrors(schema: CredentialSchema): void {
   for (const attribute of schema.attributes) fieldError(attribute.name, '');
   fieldError('validDays', '');
@@ -198,11 +205,16 @@ async function createOffer(): Promise<void> {
     await showOffer(offer, schema);
   } catch (problem) {
     if (!(problem instanceof ApiProblem)) throw problem;
+    // The server's own words next to every field they concern: a broken invariant names all of its
+    // attributes (band and ageOver18), so the person sees which values contradict each other.
+    const messages = new Map<string, string[]>();
     for (const error of problem.errors) {
-      const name =
-        /^body\/attributes\/(\w+)/.exec(error.path)?.[1] ?? (error.path === 'body/validDays' ? 'validDays' : undefined);
-      if (name) fieldError(name, error.message ?? problem.message);
+      const names = error.attributes?.length ? error.attributes.map(fieldOf) : [fieldOf(error.path)];
+      for (const name of names) {
+        if (name) messages.set(name, [...(messages.get(name) ?? []), error.message ?? problem.message]);
+      }
     }
+    for (const [name, texts] of messages) fieldError(name, [...new Set(texts)].join(' '));
     say(els.composeError, problem.message);
     focusFirstInvalid();
   }

@@ -219,6 +219,20 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the screens in headless Chro
     await desk.getByRole('button', { name: 'Cancel offer' }).click();
     await expect.poll(() => desk.locator('#offer-status').textContent(), WAIT).toBe('Cancelled');
 
+    // Contradictory values: the server refuses them, and its words show next to each field concerned.
+    await desk.getByRole('button', { name: 'New offer' }).click();
+    await desk.getByLabel('Credential type').selectOption('privid:age-band@1');
+    await desk.getByLabel('Age band').selectOption('under-18');
+    await desk.getByLabel('Over 18').selectOption('true');
+    await desk.getByLabel('Over 21').selectOption('false');
+    const contradiction = 'band is "under-18", so ageOver18 must be false, got true';
+    await desk.getByRole('button', { name: 'Create offer' }).click();
+    await expect.poll(() => desk.locator('#attr-ageOver18-error').textContent(), WAIT).toBe(contradiction);
+    expect(await desk.locator('#attr-band-error').textContent()).toBe(contradiction);
+    expect(await desk.locator('#attr-ageOver21-error').isVisible()).toBe(false);
+    expect(await desk.locator('#attr-ageOver18').getAttribute('aria-invalid')).toBe('true');
+    expect(await desk.locator('#offer').isVisible()).toBe(false);
+
     // The gate, portrait tablet.
     const gate = await openPage('/gate', { width: 800, height: 1280 });
     await audit(gate, 'gate-signin');

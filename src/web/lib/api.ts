@@ -6,6 +6,13 @@ import { strings } from '../strings.js';
 
 const S = strings();
 
+/** One entry of a problem's `errors`: where, what, and for a broken schema invariant every attribute involved. */
+export interface ProblemDetail {
+  readonly path: string;
+  readonly message?: string;
+  readonly attributes?: readonly string[];
+}
+
 /** An API problem (RFC 9457) or a network failure, with a message for the person at the screen. */
 export class ApiProblem extends Error {
   override readonly name = 'ApiProblem';
@@ -13,7 +20,7 @@ export class ApiProblem extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
-    readonly errors: readonly { path: string; message?: string }[] = [],
+    readonly errors: readonly ProblemDetail[] = [],
   ) {
     super(message);
   }
@@ -58,7 +65,7 @@ export async function call(method: string, path: string, options: CallOptions = 
     throw new ApiProblem('NETWORK', S.errors.network!, 0);
   }
   if (response.ok) return response;
-  let problem: { code?: string; detail?: string; errors?: { path: string; message?: string }[] } = {};
+  let problem: { code?: string; detail?: string; errors?: ProblemDetail[] } = {};
   try {
     problem = (await response.json()) as typeof problem;
   } catch {
