@@ -806,6 +806,7 @@ export function verifierRoutes(service: VerifierService) {
           new ApiError(
             'UNSUPPORTED_MEDIA_TYPE',
             `${request.headers['content-type'] ?? 'no content type'} is not accepted: send the presentation as ${SUBMIT_CONTENT_TYPES[0]} or its PRIVID1:P: QR text as ${SUBMIT_CONTENT_TYPES[1]}`,
+            { accepted: [...SUBMIT_CONTENT_TYPES] },
           ),
           undefined,
         ),

@@ -450,7 +450,9 @@ describe.each(DB_KINDS)('the door over real HTTP on %s', (kind) => {
       expect(((await empty.json()) as { detail: string }).detail).toMatch(/body is empty/);
       const wrong = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<x/>' });
       expect(wrong.status).toBe(415);
-      expect(((await wrong.json()) as { detail: string }).detail).toMatch(/application\/json.*text\/plain/);
+      const wrongProblem = (await wrong.json()) as { detail: string; accepted: string[] };
+      expect(wrongProblem.detail).toMatch(/application\/json.*text\/plain/);
+      expect(wrongProblem.accepted).toEqual(['application/json', 'text/plain']);
       // The request JSON the venue got (its own copy) lets a kiosk-style wallet answer by QR text.
       const created = await (
         await fetch(`${base}/v1/venue/requests`, {
