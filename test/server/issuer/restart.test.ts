@@ -141,4 +141,46 @@ describe.each(DB_KINDS)('restart on %s', (kind) => {
       await fourth.server.close();
     }
   });
+
+  it("a built-in's invariants follow the code at start; its layout must not change", async () => {
+    const db = await testDatabase(kind, { persistent: true });
+    try {
+      const first = await startIssuerServer(kind, { database: db });
+      const lab = await labWithKey(first);
+      const where = { id_version: { id: 'privid:age-band', version: 1 } };
+      const row = await first.server.db.prisma.schema.findUniqueOrThrow({ where });
+      const { invariants, ...stored } = row.definition as Record<string, unknown>;
+      expect(invariants).toHaveLength(4);
+      // A database written by a privid without invariants.
+      await first.server.db.prisma.schema.update({ where, data: { definition: stored as object } });
+      await first.close();
+
+      const second = await startIssuerServer(kind, { database: db, kek: first.kek });
+      try {
+        const updated = await second.server.db.prisma.schema.findUniqueOrThrow({ where });
+        expect((updated.definition as { invariants?: unknown[] }).invariants).toHaveLength(4);
+        const res = await second.app.inject({
+          method: 'POST',
+          url: '/v1/offers',
+          headers: bearer(lab.apiKey),
+          payload: {
+            schemaRef: 'privid:age-band@1',
+            attributes: { band: 'under-18', ageOver18: true, ageOver21: false },
+            validDays: 1,
+          },
+        });
+        expectProblem(res, 400, 'VALIDATION_FAILED');
+        // An edited layout is still refused at start.
+        const attributes = (stored.attributes as { name: string }[]).slice(0, 2);
+        await second.server.db.prisma.schema.update({ where, data: { definition: { ...stored, attributes } } });
+      } finally {
+        await second.server.close();
+      }
+      await expect(startIssuerServer(kind, { database: db, kek: first.kek })).rejects.toThrow(
+        /privid:age-band@1 differs from this version of privid/,
+      );
+    } finally {
+      await db.drop();
+    }
+  });
 });
