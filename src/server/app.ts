@@ -111,7 +111,12 @@ export async function createFastify(config: ServerConfig, log: AppLogOptions = {
   });
 
   app.setErrorHandler((error: FastifyError & { validation?: unknown[] }, request, reply) => {
-    const apiError = toApiError(error, request.headers['content-type']);
+    const apiError =
+      error.validation &&
+      (error as { validationContext?: string }).validationContext === 'body' &&
+      request.body === undefined
+        ? bodyRequired()
+        : toApiError(error, request.headers['content-type']);
     if (apiError.status >= 500) request.log.error({ err: errorForLog(error) }, 'request failed');
     const problem = problemOf(apiError, request.url.split('?')[0]);
     if (apiError.code === 'RATE_LIMITED' || apiError.code === 'OVERLOADED' || apiError.extensions.retryAfter) {
@@ -193,10 +198,15 @@ function emptyBody(schema: unknown): undefined | Record<string, never> {
   if (typeof schema !== 'object' || schema === null || 'content' in schema) return undefined;
   const s = schema as { type?: unknown; required?: unknown };
   if (s.type === 'object' && (!Array.isArray(s.required) || s.required.length === 0)) return {};
-  throw new ApiError('VALIDATION_FAILED', 'a JSON body is required (content-type application/json)', {
+  // Required: left undefined, so that the path and query are validated first; the error handler
+  // answers the body's failure with "a JSON body is required".
+  return undefined;
+}
+
+const bodyRequired = (): ApiError =>
+  new ApiError('VALIDATION_FAILED', 'a JSON body is required (content-type application/json)', {
     errors: [{ path: 'body', message: 'a JSON body is required' }],
   });
-}
 
 /** The media types the app parses, for 415 answers (the submit route says its own). */
 export const ACCEPTED_CONTENT_TYPES = ['application/json'] as const;
