@@ -83,10 +83,12 @@ describe.each(DB_KINDS)('built-in policies on %s', (kind) => {
    */
   async function walletFor(id: string, validity: { from: number; until: number }): Promise<Wallet> {
     const wallet = newWallet(t, [lab]);
-    const vaccination = { ...VACCINATED, lastDoseDay: today - 30 };
-    if (id === 'negative-test') await give(wallet, lab, COVID, { ...NEGATIVE_TEST, sampleDay: today - 1 }, validity);
+    // The schemas' invariants: a sample and a last dose are not after the credential's validFrom.
+    const vaccination = { ...VACCINATED, lastDoseDay: Math.min(today - 30, validity.from) };
+    const test = { ...NEGATIVE_TEST, sampleDay: validity.from };
+    if (id === 'negative-test') await give(wallet, lab, COVID, test, validity);
     if (id === 'test-or-vaccinated') {
-      if (validity.until < today) await give(wallet, lab, COVID, { ...NEGATIVE_TEST, sampleDay: today - 1 }, validity);
+      if (validity.until < today) await give(wallet, lab, COVID, test, validity);
       await give(wallet, lab, VACCINATION, vaccination, validity);
     }
     if (id === 'vaccinated') await give(wallet, lab, VACCINATION, vaccination, validity);
