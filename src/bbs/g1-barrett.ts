@@ -42,6 +42,8 @@ function reduce(x: bigint): bigint {
 }
 
 const mul = (a: bigint, b: bigint): bigint => reduce(a * b);
+/** a * b mod p for reduced a, b: for arithmetic elsewhere that wants the Barrett field (curve.ts). */
+export const fpMul = mul;
 const add = (a: bigint, b: bigint): bigint => {
   const s = a + b;
   return s >= P ? s - P : s;
@@ -206,6 +208,38 @@ export function ctSumOfProducts(points: readonly Projective[], scalars: readonly
   }
   // Take the offsets back out: acc holds sum s_i P_i + points.length * OFFSET_SUM.
   return pointAdd(acc, offsetCorrection(points.length));
+}
+
+/**
+ * sum over i of (bits[i] ? ifOne[i] : ifZero[i]), bits secret (0 or 1): one addition per pair
+ * whatever the bit, of an entry chosen by masks over both candidates (the Bulletproofs commitment
+ * A = <a_L, g> + <a_L - 1, h>, where every bit adds g_i or -h_i).
+ */
+export function ctSumOfChoices(
+  bits: readonly number[],
+  ifOne: readonly Projective[],
+  ifZero: readonly Projective[],
+): Projective {
+  if (bits.length !== ifOne.length || bits.length !== ifZero.length) throw new RangeError('one bit per pair');
+  let acc = IDENTITY;
+  for (let i = 0; i < bits.length; i++) {
+    // -1n (all ones) when the bit is 1, 0n when it is 0; the other mask is its complement.
+    const one = -BigInt(bits[i]! & 1);
+    const zero = ~one;
+    const a = ifOne[i]!;
+    const b = ifZero[i]!;
+    acc = pointAdd(acc, {
+      X: (a.X & one) | (b.X & zero),
+      Y: (a.Y & one) | (b.Y & zero),
+      Z: (a.Z & one) | (b.Z & zero),
+    });
+  }
+  return acc;
+}
+
+/** -P. */
+export function pointNegate(p: Projective): Projective {
+  return { X: p.X, Y: sub(0n, p.Y), Z: p.Z };
 }
 
 /** (x, y) of a projective point; the identity has none. One field inversion (Fermat). */

@@ -9,6 +9,7 @@ import { CIPHERSUITE_NAMES, getCiphersuite, type Ciphersuite } from './ciphersui
 import { ascii, concatBytes } from './bytes.js';
 import { messageGeneratorTags, p1Tags } from './generators.js';
 import { signaturesApiId } from './interface.js';
+import { predicatesApiId } from './predicates/generators.js';
 import { pseudonymApiId } from './pseudonym/interface.js';
 
 /**
@@ -19,6 +20,14 @@ import { pseudonymApiId } from './pseudonym/interface.js';
 export const SHIPPED_MESSAGE_GENERATORS = 37;
 /** Q_2 and J_1..J_3: privid credentials use Q_2 and one J (the holder secret as nym secret). */
 export const SHIPPED_BLIND_GENERATORS = 4;
+
+/**
+ * The predicate proofs' G, H, U and 64 pairs (g_i, h_i) (predicates/generators.ts): an aggregated
+ * range proof over up to 64 bits in all, e.g. the four 16-bit date and count statements of a
+ * vaccination clause or the two of a stadium clause. Deriving the 67 points a stadium presentation
+ * needs costs ~10 s on Hermes 0.12 (bench/hermes); larger statements extend the stream.
+ */
+export const SHIPPED_PREDICATE_GENERATORS = 3 + 2 * 64;
 
 export interface ShippedStreamSpec {
   readonly cs: Ciphersuite;
@@ -49,6 +58,12 @@ export function shippedGeneratorStreams(): ShippedStreamSpec[] {
         });
       }
     }
+    specs.push({
+      cs,
+      label: `${name} predicates`,
+      count: SHIPPED_PREDICATE_GENERATORS,
+      tags: messageGeneratorTags(predicatesApiId(cs)),
+    });
   }
   return specs;
 }

@@ -7,7 +7,7 @@
  * - the first ones of every stream privid uses exist as compressed constants
  *   (generator-constants.ts, re-derived by test/bbs/generator-constants.test.ts). They are an
  *   opt-in (privid/bbs/generator-constants, install-generator-constants.ts), because they weigh
- *   ~15 kB gzipped and only slow engines need them: once installed they are decoded one by one on
+ *   ~29 kB gzipped and only slow engines need them: once installed they are decoded one by one on
  *   first use without a subgroup check, and later ones are derived from the shipped state `v`, as
  *   the draft allows extending the list;
  * - every stream is cached, so each generator is decoded or derived once per process;

@@ -3,13 +3,16 @@
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { describe, expect, it } from 'vitest';
 import {
+  ctSumOfChoices,
   ctSumOfProducts,
   decompress,
+  fpMul,
   IDENTITY,
   OFFSET_SUM,
   OFFSET_WEIGHT,
   pointAdd,
   pointDouble,
+  pointNegate,
   toAffine,
   type Projective,
 } from '../../src/bbs/g1-barrett.js';
@@ -86,6 +89,31 @@ describe('Barrett G1 arithmetic', () => {
       const expected = s === 0n ? G1.ZERO : p.multiplyUnsafe(s);
       expect(noble(ctSumOfProducts([p], [s])).equals(expected)).toBe(true);
     }
+  });
+
+  it('sums one of each pair chosen by its bit like noble, for all-zero, all-one and mixed bits', () => {
+    const ones = Array.from({ length: 9 }, randomPoint);
+    const zeros = Array.from({ length: 9 }, randomPoint);
+    const patterns = [Array(9).fill(0), Array(9).fill(1), [1, 0, 0, 1, 1, 0, 1, 0, 1]];
+    for (const bits of patterns) {
+      const expected = bits.reduce((acc, bit, i) => acc.add(bit ? ones[i]! : zeros[i]!.negate()), G1.ZERO);
+      const got = ctSumOfChoices(bits, ones, zeros.map(pointNegate));
+      expect(noble(got).equals(expected)).toBe(true);
+    }
+    expect(noble(ctSumOfChoices([], [], [])).is0()).toBe(true);
+    expect(() => ctSumOfChoices([1], ones.slice(0, 1), [])).toThrow(RangeError);
+  });
+
+  it('multiplies in Fp like BigInt % for reduced operands, including p - 1', () => {
+    const p = bls12_381.fields.Fp.ORDER;
+    const samples = [
+      0n,
+      1n,
+      p - 1n,
+      p - 2n,
+      ...Array.from({ length: 50 }, () => bls12_381.fields.Fp.create(randomScalar() * randomScalar() * 7n)),
+    ];
+    for (const a of samples) for (const b of samples.slice(0, 10)) expect(fpMul(a, b)).toBe((a * b) % p);
   });
 
   it('rejects scalars outside 0..2^256-1 and mismatched lengths', () => {

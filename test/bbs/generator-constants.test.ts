@@ -8,6 +8,7 @@ import { SHIPPED_GENERATORS } from '../../src/bbs/generator-constants.js';
 import {
   SHIPPED_BLIND_GENERATORS,
   SHIPPED_MESSAGE_GENERATORS,
+  SHIPPED_PREDICATE_GENERATORS,
   shippedGeneratorStreams,
 } from '../../src/bbs/generator-streams.js';
 import { ascii } from '../../src/bbs/bytes.js';
@@ -20,13 +21,14 @@ import {
   messageGeneratorTags,
 } from '../../src/bbs/generators.js';
 import { installGeneratorConstants } from '../../src/bbs/install-generator-constants.js';
+import { predicatesApiId, rangeGenerators } from '../../src/bbs/predicates/generators.js';
 import { MAX_ATTRIBUTES } from '../../src/credential/schema.js';
 import { CREDENTIAL_NYM_COUNT } from '../../src/credential/issuance.js';
 
 const specs = shippedGeneratorStreams();
 
 describe('shipped generator constants', () => {
-  it('cover both ciphersuites and the core, blind and pseudonym api_ids, and nothing else', () => {
+  it('cover both ciphersuites and the core, blind, pseudonym and predicate api_ids, and nothing else', () => {
     expect(specs.map((s) => s.label)).toEqual(
       ['BLS12-381-SHA-256', 'BLS12-381-SHAKE-256'].flatMap((cs) => [
         `${cs} P1`,
@@ -35,6 +37,7 @@ describe('shipped generator constants', () => {
         `${cs} blind BLIND_`,
         `${cs} pseudonym`,
         `${cs} pseudonym BLIND_`,
+        `${cs} predicates`,
       ]),
     );
     expect(Object.keys(SHIPPED_GENERATORS).sort()).toEqual(
@@ -47,6 +50,16 @@ describe('shipped generator constants', () => {
     expect(SHIPPED_MESSAGE_GENERATORS).toBe(1 + 4 + MAX_ATTRIBUTES);
     // Q_2 + the nym secrets (no other committed messages)
     expect(SHIPPED_BLIND_GENERATORS).toBeGreaterThanOrEqual(1 + CREDENTIAL_NYM_COUNT);
+    // G, H, U and the vectors of a range proof over 4 statements of 16 bits (a vaccination clause:
+    // validFrom, validUntil, doseCount, lastDoseDay), the same stream rangeGenerators reads.
+    const cs = getCiphersuite('BLS12-381-SHA-256');
+    const served = rangeGenerators(cs, 4 * 16);
+    expect(SHIPPED_PREDICATE_GENERATORS).toBe(3 + 2 * 4 * 16);
+    const derived = deriveGenerators(cs, SHIPPED_PREDICATE_GENERATORS, ...messageGeneratorTags(predicatesApiId(cs)));
+    const hex = (p: G1Point) => bytesToHex(pointToOctetsG1(p));
+    expect([served.G, served.H, served.U, ...served.g.flatMap((g, i) => [g, served.h[i]!])].map(hex)).toEqual(
+      derived.points.map(hex),
+    );
   });
 
   for (const spec of specs) {

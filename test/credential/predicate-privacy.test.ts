@@ -34,7 +34,7 @@ const VACCINATION = 'privid:vaccination-record@1';
 /** Both satisfy doseCount >= 2, validFrom <= today <= validUntil; nothing else is equal. */
 const HOLDERS = [
   { doseCount: 2, lastDoseDay: TODAY - 100, validFrom: TODAY - 3, validUntil: TODAY + 30 },
-  { doseCount: 5, lastDoseDay: TODAY - 20, validFrom: TODAY - 40, validUntil: TODAY + 200 },
+  { doseCount: 5, lastDoseDay: TODAY - 50, validFrom: TODAY - 40, validUntil: TODAY + 200 },
 ] as const;
 type Holder = (typeof HOLDERS)[number];
 

@@ -30,8 +30,6 @@ import {
   add,
   mul,
   msmVerify,
-  multiply,
-  multiplyPublic,
   neg,
   octetsToPointG1,
   OCTET_POINT_LENGTH,
@@ -39,6 +37,7 @@ import {
   pointToOctetsG1,
   r as ORDER,
   scalarToOctets,
+  sumOfProducts,
   type G1Point,
 } from '../curve.js';
 import { octetsToProofResponses } from '../encoding.js';
@@ -221,7 +220,7 @@ function rangeCommitments(
 ): G1Point[] {
   return statements.map((s) => {
     // The bound is public: variable time is fine.
-    const shifted = commitments[s.predicate]!.subtract(multiplyPublic(G, s.bound));
+    const shifted = commitments[s.predicate]!.subtract(msmVerify([G], [s.bound], [true]));
     return s.sign === 1 ? shifted : shifted.negate();
   });
 }
@@ -278,10 +277,9 @@ export function provePredicates<T extends { readonly proof: Uint8Array }>(
     const first = predicates.findIndex((q) => q.index === pr.index);
     mTildes[k] = mTildes[first]!;
   });
-  const commitments = predicates.map((pr, k) =>
-    multiply(gens.G, messageScalars[pr.index]!).add(multiply(gens.H, blindings[k]!)),
-  );
-  const tValues = predicates.map((_, k) => multiply(gens.G, mTildes[k]!).add(multiply(gens.H, rTildes[k]!)));
+  const pair = [gens.G, gens.H];
+  const commitments = predicates.map((pr, k) => sumOfProducts(pair, [messageScalars[pr.index]!, blindings[k]!]));
+  const tValues = predicates.map((_, k) => sumOfProducts(pair, [mTildes[k]!, rTildes[k]!]));
   const extendedHeader = predicatePresentationHeader(params.presentationHeader, commitments, tValues);
   const bbsRandom: RandomScalars = (count) => {
     const scalars = random(count);

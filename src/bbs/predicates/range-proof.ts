@@ -16,10 +16,10 @@
  *
  * Side channels: A, S, T1, T2 depend on secret bits and blinding vectors and are computed with
  * the constant-time multiplication of curve.ts (A is one point addition per bit whatever its
- * value). The inner-product argument runs on l(x), r(x), which the uncompressed protocol sends
+ * value, of an entry selected by masks), each as one interleaved walk. The inner-product argument runs on l(x), r(x), which the uncompressed protocol sends
  * in the clear (they are blinded by s_L, s_R), so it uses the faster variable-time path.
  */
-import { add, inv, msmVerify, mul, multiply, neg, sub, sumOfProducts, type G1Point } from '../curve.js';
+import { add, inv, msmVerify, mul, neg, sub, sumOfChoices, sumOfProducts, type G1Point } from '../curve.js';
 import { BbsError } from '../errors.js';
 import type { RandomScalars } from '../hashing.js';
 import type { Ciphersuite } from '../ciphersuites.js';
@@ -142,10 +142,10 @@ export function proveRange(
   const sL = scalars.slice(4, 4 + N);
   const sR = scalars.slice(4 + N);
 
-  // A = alpha * H + <a_L, g> + <a_R, h>: one addition per bit, g_i or -h_i.
-  let A = multiply(H, alpha);
-  for (let i = 0; i < N; i++) A = A.add(aL[i] === ONE ? g[i]! : h[i]!.negate());
-  const S = multiply(H, rho).add(sumOfProducts(g, sL)).add(sumOfProducts(h, sR));
+  // A = alpha * H + <a_L, g> + <a_R, h>: one addition per bit, g_i or -h_i, chosen by masks.
+  const A = sumOfProducts([H], [alpha]).add(sumOfChoices(aL.map(Number), g, h));
+  // One interleaved walk over the 2N + 1 points: the 252 doublings are shared by all of them.
+  const S = sumOfProducts([H, ...g, ...h], [rho, ...sL, ...sR]);
   transcript.absorbPoint('range:A', A);
   transcript.absorbPoint('range:S', S);
   const y = nonZeroChallenge(transcript, 'range:y');
@@ -164,8 +164,8 @@ export function proveRange(
   }
   const t1 = add(inner(l0, r1), inner(sL, r0));
   const t2 = inner(sL, r1);
-  const T1 = multiply(G, t1).add(multiply(H, tau1));
-  const T2 = multiply(G, t2).add(multiply(H, tau2));
+  const T1 = sumOfProducts([G, H], [t1, tau1]);
+  const T2 = sumOfProducts([G, H], [t2, tau2]);
   transcript.absorbPoint('range:T1', T1);
   transcript.absorbPoint('range:T2', T2);
   const x = nonZeroChallenge(transcript, 'range:x');
