@@ -226,6 +226,20 @@ export function checkClauseAgainstSchema(clause: ClauseLike, schema: CredentialS
       });
       return;
     }
+    if (
+      !clause.disclose.includes(constraint.attribute) &&
+      (attribute.type === 'integer' || attribute.type === 'date') &&
+      constraint.op !== 'gte' &&
+      constraint.op !== 'lte'
+    ) {
+      // An exact value, a short list or an exclusion of a hidden count or day is (nearly) the value.
+      issues.push({
+        path: `${path}/op`,
+        reason: 'INVALID_CONSTRAINT',
+        message: `${attribute.name} is a hidden ${attribute.type}: only gte or lte can be proven about it (disclose it to compare it exactly)`,
+      });
+      return;
+    }
     literals.forEach((literal, j) => {
       const at = constraint.op === 'in' ? `${path}/value/${j}` : `${path}/value`;
       const problem = literalProblem(attribute, literal, constraint.op === 'in');

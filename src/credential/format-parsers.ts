@@ -62,8 +62,62 @@ export function parsePresentationRequest(json: unknown): PresentationRequest {
   request.groups.forEach((group, g) =>
     group.anyOf.forEach((clause, c) => checkClause(clause, `/groups/${g}/anyOf/${c}`)),
   );
+  checkHiddenStatements(request);
   return request;
 }
+
+/**
+ * What a request may ask to be proven about a hidden value: statements a venue cannot combine into
+ * the value itself (docs/privacy.md, "What a proven statement reveals").
+ *
+ * - One statement per hidden attribute in a clause: `gte X` with `lte X` (or with `eq`) pins it.
+ * - Validity only as asked for every guest: `validUntil gte today`, `validFrom lte today`; any
+ *   other bound on the validity days (`validUntil gte today+100`, `eq 2027-03-14`) tags a holder whose
+ *   lab chose their days.
+ * - Every clause of one schema that constrains a hidden attribute states the same thing: otherwise
+ *   alternatives (or groups the same credential answers) with a ladder of thresholds reveal, by the
+ *   alternative the wallet picks, a range the venue chose.
+ *
+ * Statements on the attribute's type (no `eq`/`in`/`neq` on hidden integers and dates) are checked
+ * against the schema by `checkClauseAgainstSchema`.
+ */
+function checkHiddenStatements(request: PresentationRequest): void {
+  const statementOf = new Map<string, string>();
+  request.groups.forEach((group, g) =>
+    group.anyOf.forEach((clause, c) => {
+      const seen = new Set<string>();
+      clause.constraints.forEach((constraint, i) => {
+        if (clause.disclose.includes(constraint.attribute)) return;
+        const at = `/groups/${g}/anyOf/${c}/constraints/${i}`;
+        if (seen.has(constraint.attribute)) {
+          fail('INVALID_VALUE', at, `${constraint.attribute} is hidden: one statement about it per clause`);
+        }
+        seen.add(constraint.attribute);
+        const validity = VALIDITY_STATEMENTS[constraint.attribute];
+        if (validity && (constraint.op !== validity || constraint.value !== 'today')) {
+          fail(
+            'INVALID_VALUE',
+            at,
+            `${constraint.attribute} is hidden: only "${constraint.attribute} ${validity} today"`,
+          );
+        }
+        const key = `${clause.schemaRef} ${constraint.attribute}`;
+        const statement = `${constraint.op} ${JSON.stringify(constraint.value)}`;
+        const earlier = statementOf.get(key);
+        if (earlier !== undefined && earlier !== statement) {
+          fail(
+            'INVALID_VALUE',
+            at,
+            `${constraint.attribute} of ${clause.schemaRef} is hidden: every clause must state the same about it (${earlier})`,
+          );
+        }
+        statementOf.set(key, statement);
+      });
+    }),
+  );
+}
+
+const VALIDITY_STATEMENTS: Readonly<Record<string, 'gte' | 'lte'>> = { validUntil: 'gte', validFrom: 'lte' };
 
 export function parsePresentation(json: unknown): Presentation {
   const presentation = parseFormat(FORMAT_TYPES.presentation, json);

@@ -210,9 +210,22 @@ describe('checkClauseAgainstSchema', () => {
     expect(reasons(clause([], [c('sampleDay', 'gte', 'yesterday')]))).toEqual([
       '/constraints/0/value INVALID_CONSTRAINT',
     ]);
-    expect(reasons(clause([], [c('sampleDay', 'in', ['today'])]))).toEqual([
+    expect(reasons(clause(['sampleDay'], [c('sampleDay', 'in', ['today'])]))).toEqual([
       '/constraints/0/value/0 INVALID_CONSTRAINT',
     ]);
+    // A hidden day or count: only a bound can be proven (an exact value or a short list pins it).
+    expect(reasons(clause([], [c('sampleDay', 'in', [20000, 20001])]))).toEqual([
+      '/constraints/0/op INVALID_CONSTRAINT',
+    ]);
+    expect(
+      reasons(clause([], [c('doseCount', 'eq', 3)], 'privid:vaccination-record@1'), VACCINATION_RECORD_SCHEMA),
+    ).toEqual(['/constraints/0/op INVALID_CONSTRAINT']);
+    expect(
+      reasons(
+        clause(['doseCount'], [c('doseCount', 'eq', 3)], 'privid:vaccination-record@1'),
+        VACCINATION_RECORD_SCHEMA,
+      ),
+    ).toEqual([]);
     expect(reasons(clause([], [c('validUntil', 'gte', true)]))).toEqual(['/constraints/0/value INVALID_CONSTRAINT']);
     expect(reasons(clause([], [c('ageOver18', 'eq', 'true')], 'privid:age-band@1'), AGE_BAND_SCHEMA)).toEqual([
       '/constraints/0/value INVALID_CONSTRAINT',

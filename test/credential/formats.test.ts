@@ -439,6 +439,55 @@ describe('format parsers', () => {
   });
 });
 
+describe('what a request may ask to be proven about a hidden value', () => {
+  const clause = requestOneGroup.groups[0]!.anyOf[0]!;
+  type Constraint = (typeof clause.constraints)[number];
+  const withClauses = (...clauses: (typeof clause)[]) => ({ ...requestOneGroup, groups: [{ anyOf: clauses }] });
+  const constrained = (constraints: Constraint[], disclose: string[] = []) => ({ ...clause, disclose, constraints });
+  const negative: Constraint = { attribute: 'testResult', op: 'eq', value: 'negative' };
+
+  it('one statement per hidden attribute in a clause: a lower and an upper bound would pin it', () => {
+    const pinned = constrained([
+      negative,
+      { attribute: 'sampleDay', op: 'gte', value: 'today-3' },
+      { attribute: 'sampleDay', op: 'lte', value: 'today-3' },
+    ]);
+    expect(rejection(parsePresentationRequest, withClauses(pinned))).toEqual({
+      code: 'INVALID_VALUE',
+      path: '/groups/0/anyOf/0/constraints/2',
+    });
+    // Shown, the venue sees the value anyway: both bounds are allowed.
+    expect(() => parsePresentationRequest(withClauses(constrained(pinned.constraints, ['sampleDay'])))).not.toThrow();
+  });
+
+  it('validity only as asked of every guest: validUntil gte today, validFrom lte today', () => {
+    for (const odd of [
+      { attribute: 'validUntil', op: 'gte', value: 'today+100' },
+      { attribute: 'validUntil', op: 'eq', value: '2027-03-14' },
+      { attribute: 'validFrom', op: 'gte', value: 'today-30' },
+    ] as Constraint[]) {
+      expect(rejection(parsePresentationRequest, withClauses(constrained([negative, odd])))).toEqual({
+        code: 'INVALID_VALUE',
+        path: '/groups/0/anyOf/0/constraints/1',
+      });
+    }
+  });
+
+  it('every clause of a schema states the same about a hidden attribute: no ladder of thresholds', () => {
+    const at = (days: number) => constrained([negative, { attribute: 'sampleDay', op: 'gte', value: `today-${days}` }]);
+    expect(rejection(parsePresentationRequest, withClauses(at(1), at(2), at(3)))).toEqual({
+      code: 'INVALID_VALUE',
+      path: '/groups/0/anyOf/1/constraints/1',
+    });
+    const twoGroups = { ...requestOneGroup, groups: [{ anyOf: [at(1)] }, { anyOf: [at(5)] }] };
+    expect(rejection(parsePresentationRequest, twoGroups)).toEqual({
+      code: 'INVALID_VALUE',
+      path: '/groups/1/anyOf/0/constraints/1',
+    });
+    expect(() => parsePresentationRequest(withClauses(at(2), at(2)))).not.toThrow();
+  });
+});
+
 describe('presentationHeader', () => {
   const input = {
     nonce: fakeBytes(32, 5),

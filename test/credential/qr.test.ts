@@ -144,7 +144,7 @@ describe('QR text', () => {
           anyOf: [
             {
               ...requestOneGroup.groups[0]!.anyOf[0]!,
-              disclose: ['testType', 'validFrom'],
+              disclose: ['testType', 'validFrom', 'sampleDay'],
               constraints: [
                 { attribute: 'testResult', op: 'in' as const, value: ['negative', 'inconclusive'] },
                 { attribute: 'sampleDay', op: 'gte' as const, value: 'today-2' },
