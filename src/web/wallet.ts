@@ -19,7 +19,8 @@ import {
   type MatchResult,
   type StoredCredential,
 } from '../holder/index.js';
-import { ApiProblem, qrImageUrl } from './lib/api.js';
+import { encodeQR } from '@paulmillr/qr';
+import { ApiProblem } from './lib/api.js';
 import { byId, h, say, show } from './lib/dom.js';
 import { IndexedDbCredentialStore, IndexedDbSecretStore } from './lib/idb-stores.js';
 import { attributeName, statementText, valueText } from './lib/statements.js';
@@ -273,13 +274,26 @@ function share(): void {
   answerConsent({ approve: true, allowPersistentPseudonym: els.consentPersistentBox.checked });
 }
 
+/**
+ * The answer's QR image, drawn on this device: a presentation carries what the holder shows and
+ * proves (and a kiosk's pseudonym), so it is never sent to a server to be drawn (the service's QR
+ * routes refuse it). Error correction M and a 4-module quiet zone, as the service draws its own.
+ */
+function presentationQrUrl(text: string): string {
+  if (answerQrUrl) URL.revokeObjectURL(answerQrUrl);
+  const svg = encodeQR(text, 'svg', { ecc: 'medium', border: 4 });
+  answerQrUrl = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  return answerQrUrl;
+}
+let answerQrUrl: string | undefined;
+
 async function showPresentationQr(): Promise<void> {
   const request = pending;
   if (!request) return;
   show(els.consent, false);
   try {
     const text = await wallet.presentQr(request, { today: today() });
-    els.answerQr.src = await qrImageUrl(text);
+    els.answerQr.src = presentationQrUrl(text);
     els.answerTitle.textContent = W.qrTitle;
     els.answerText.replaceChildren();
     show(els.answerQr);

@@ -7,10 +7,10 @@
  * sends back the `qr` text the creation returned, in a POST body (never in a URL, where it would
  * land in browser histories and proxy logs), and gets the image; nothing is stored or logged.
  *
- * Only privid QR texts are drawn (strictly decoded first), and the references a venue's screen
+ * Only privid offer and request QR texts are drawn (strictly decoded first), and the references a venue's screen
  * shows (`openid4vp://?client_id=…&request_uri=…`) when their request_uri is on this service's own
  * origin: this is not a general QR service.
- * No account is needed (a wallet shows its presentation QR with it); a per-client rate limit
+ * No account is needed (a kiosk screen or a printer of a venue or lab); a per-client rate limit
  * bounds the CPU anyone can spend on it.
  */
 import Type from 'typebox';
@@ -33,7 +33,7 @@ const QrText = Text({
   minLength: 1,
   maxLength: MAX_QR_TEXT_LENGTH,
   description:
-    'A privid QR text (`PRIVID1:O:…`, `PRIVID1:R:…` or `PRIVID1:P:…`) or a request reference (`openid4vp://…` naming a request of this service), as the API returned it',
+    'A privid offer or request QR text (`PRIVID1:O:…`, `PRIVID1:R:…`) or a request reference (`openid4vp://…` naming a request of this service), as the API returned it',
 });
 
 /**
@@ -50,14 +50,22 @@ function checkedText(text: string, ownOrigin: string | undefined): string {
       throw invalid(error.message, error.code);
     }
     if (originOf(requestUri) !== ownOrigin) throw invalid('the request_uri is not on this service', 'QR_PREFIX');
+    const clientId = parseAuthorizationRequestUri(text).clientId;
+    if (clientId !== undefined && originOf(clientId) !== ownOrigin) {
+      throw invalid('the client_id is not a venue of this service', 'QR_PREFIX');
+    }
     return text;
   }
+  let kind: string;
   try {
-    decodeQr(text);
+    kind = decodeQr(text).kind;
   } catch (error) {
     if (!isCredentialError(error)) throw error;
     throw invalid(error.message, error.code);
   }
+  // A presentation carries what a holder shows and proves, and a kiosk's pseudonym: it is drawn on the
+  // holder's device, never sent here (the reference wallet draws its own).
+  if (kind === 'presentation') throw invalid('a presentation is drawn on the holder’s device, not here', 'QR_PREFIX');
   return text;
 }
 
@@ -73,8 +81,8 @@ const common = {
   security: [],
   description:
     'Draws a privid QR text as an image: error correction level M, a quiet zone of 4 modules, alphanumeric ' +
-    'mode (byte mode for a request reference). Send the `qr` text an offer or request creation returned ' +
-    '(or a wallet’s presentation QR text). ' +
+    'mode (byte mode for a request reference). Send the `qr` text an offer or request creation returned; ' +
+    'a presentation is refused (a wallet draws its own). ' +
     'Nothing is stored; the answer is `Cache-Control: no-store` because the text carries a one-time code ' +
     'or nonce. Rate-limited per client.',
 };

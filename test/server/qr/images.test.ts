@@ -3,7 +3,8 @@
 // error correction a phone camera needs; anything but privid QR text is a 400 problem.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { minQrVersionM } from '../../../src/credential/index.js';
+import { encodeQr, minQrVersionM } from '../../../src/credential/index.js';
+import { presentationOneItem } from '../../credential/fixtures.js';
 import { QUIET_ZONE_MODULES, qrMatrix } from '../../../src/server/qr/render.js';
 import { bearer, createOffer, expectProblem, expectStatus, labWithKey } from '../support/api.js';
 import { DB_KINDS, startTestServer, type TestServer } from '../support/server.js';
@@ -116,6 +117,18 @@ describe.each(DB_KINDS)('QR images on %s', (kind) => {
       errors: [{ path: 'body/text', message: 'the request_uri is not on this service' }],
     });
     expectProblem(await image('svg', { text: 'openid4vp://?client_id=x' }), 400, 'VALIDATION_FAILED');
+    const foreignClient = requestQr.replace(
+      /client_id=[^&]+/,
+      `client_id=${encodeURIComponent('https://tracker.example/v1/venues/x')}`,
+    );
+    const notOurs = expectProblem(await image('svg', { text: foreignClient }), 400, 'VALIDATION_FAILED');
+    expect(notOurs).toMatchObject({ errors: [{ message: 'the client_id is not a venue of this service' }] });
+  });
+
+  it('refuses to draw a presentation: it is drawn on the holder’s device, never sent to the service', async () => {
+    const presentation = encodeQr('presentation', presentationOneItem);
+    const refused = expectProblem(await image('png', { text: presentation }), 400, 'VALIDATION_FAILED');
+    expect(refused).toMatchObject({ errors: [{ path: 'body/text' }] });
   });
 
   it('refuses anything that is not privid QR text, with a problem naming why', async () => {
