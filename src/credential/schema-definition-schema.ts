@@ -32,11 +32,18 @@ const invariantCondition = Type.Object(
   {
     attribute: attributeName,
     in: Type.Optional(
-      Type.Array(Type.Union([Type.String({ maxLength: MAX_ENUM_VALUE_LENGTH }), Type.Boolean(), Type.Integer()]), {
-        minItems: 1,
-        maxItems: MAX_ENUM_VALUES,
-        uniqueItems: true,
-      }),
+      Type.Array(
+        Type.Union([
+          Type.String({ maxLength: MAX_ENUM_VALUE_LENGTH, pattern: WELL_FORMED_TEXT_PATTERN }),
+          Type.Boolean(),
+          Type.Integer(),
+        ]),
+        {
+          minItems: 1,
+          maxItems: MAX_ENUM_VALUES,
+          uniqueItems: true,
+        },
+      ),
     ),
     min: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
     max: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),

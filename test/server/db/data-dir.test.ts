@@ -3,16 +3,16 @@
 // fail at start with the file at fault and what to do, not PGlite's "Aborted()".
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { openDatabase } from '../../../src/server/db/database.js';
 import { DataDirError } from '../../../src/server/db/data-dir-check.js';
 import { migrate } from '../../../src/server/db/migrate.js';
 import { DataDirLockedError, lockPathOf } from '../../../src/server/db/data-dir-lock.js';
-import { spawnServer, type ServerProcess } from '../support/process.js';
+import { ROOT, spawnServer, type ServerProcess } from '../support/process.js';
 
 const KEK = randomBytes(32).toString('base64');
 const started: ServerProcess[] = [];
@@ -127,6 +127,24 @@ describe('damaged and read-only data directories', () => {
   }, 900_000);
 
   it('says a read-only folder is not writable, by whom, and what to do', async () => {
+    // The server runs as nobody from this checkout: every folder above it must let nobody through
+    // (a checkout under `mktemp -d` is 0700). Opened for this test, restored after it.
+    const restore: [string, number][] = [];
+    for (let dir = dirname(ROOT); dir !== dirname(dir); dir = dirname(dir)) {
+      const mode = (await stat(dir)).mode & 0o7777;
+      if ((mode & 0o001) === 0) {
+        restore.push([dir, mode]);
+        await chmod(dir, mode | 0o001);
+      }
+    }
+    try {
+      await readOnlyFolderIsNamed();
+    } finally {
+      for (const [dir, mode] of restore) await chmod(dir, mode);
+    }
+  }, 900_000);
+
+  async function readOnlyFolderIsNamed(): Promise<void> {
     const dataDir = await initialised('read-only');
     // Root may write anywhere: the server runs as nobody on a database folder nobody may only read
     // (beside it, where the lock file goes, nobody may write).
@@ -139,5 +157,5 @@ describe('damaged and read-only data directories', () => {
     expect(p.stderr()).toMatch(/pglite is not writable \((EACCES|EROFS|EPERM)\)/);
     expect(p.stderr()).toContain('uid 65534');
     expect(p.stderr()).not.toContain('Aborted');
-  }, 900_000);
+  }
 });
