@@ -3,24 +3,13 @@
 // accepts an offer from the lab over HTTP (CORS), and answers a venue's request; the venue's
 // screen then shows the request accepted.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/server/config.js';
 import { buildServer, type PrividServer } from '../../src/server/server.js';
 import { BROWSER_AVAILABLE, BROWSER_REQUIRED, openBundledPage, type BrowserPage } from './browser-harness.js';
+import { freePort } from '../server/verifier/support.js';
 
 const run = BROWSER_AVAILABLE || BROWSER_REQUIRED;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!run)('a browser wallet against a running privid server', () => {
   let server: PrividServer | undefined;

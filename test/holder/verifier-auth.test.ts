@@ -11,14 +11,9 @@ import { CompactSign } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { requestObjectClaims, type RequestObject } from '../../src/credential/index.js';
-import {
-  authenticateRequest,
-  CLOCK_SKEW_MS,
-  HolderError,
-  MAX_REQUEST_TTL_SECONDS,
-  Wallet,
-} from '../../src/holder/index.js';
+import { authenticateRequest, CLOCK_SKEW_MS, MAX_REQUEST_TTL_SECONDS, Wallet } from '../../src/holder/index.js';
 import { clause, KIOSK_JWKS, KIOSK_ORIGIN, kioskSigned, makeRequest, TestIssuer, TODAY } from './support.js';
+import { failure } from './failure.js';
 
 const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const JWKS = { keys: [{ ...keys.publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'ES256', use: 'sig' }] };
@@ -38,15 +33,6 @@ function claimsAt(origin: string, options: { ttl?: number; iat?: number } = {}):
     expiresAt: iat + (options.ttl ?? 120),
   };
   return requestObjectClaims(request, { issuedAt: iat, responseUri: `${origin}/v1/requests/r/presentation` });
-}
-
-async function failure(run: () => Promise<unknown>): Promise<HolderError> {
-  const error = await run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(HolderError);
-  return error as HolderError;
 }
 
 describe('wallet.respond against a local verifier', () => {

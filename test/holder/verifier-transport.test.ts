@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Presentation } from '../../src/credential/index.js';
 import { fetchVerifierTransport, HolderError } from '../../src/holder/index.js';
+import { failure } from './failure.js';
 
 const TEN_MIB = 10 * 1024 * 1024;
 const JWKS = JSON.stringify({ keys: [] });
@@ -61,15 +62,6 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
-
-async function failure(run: () => Promise<unknown>): Promise<HolderError> {
-  const error = await run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(HolderError);
-  return error as HolderError;
-}
 
 describe('fetchVerifierTransport', () => {
   it('reads a well-behaved answer', async () => {

@@ -15,7 +15,6 @@
 // refuses to answer without a matching credential (checked too).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page, Response } from 'playwright-core';
@@ -34,21 +33,11 @@ import { buildServer, type PrividServer } from '../../src/server/server.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/server/web/routes.js';
 import { axeViolations, HAVE_CHROMIUM, launchChromium } from './browser.js';
 import { decodeImage, readPng } from './images.js';
+import { freePort } from '../server/verifier/support.js';
 
 /** Where the screenshots go (the README shows three of them, copied to docs/screens/). */
 export const SCREENS_DIR = process.env.PRIVID_SCREENS_DIR ?? join(process.cwd(), 'test-output', 'screens');
 const WAIT = { timeout: 60_000 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the screens in headless Chromium', () => {
   let server: PrividServer;
